@@ -11,6 +11,7 @@ use std::ops::Range;
 
 pub mod python;
 pub mod rust;
+mod treesitter;
 pub mod typescript;
 
 /// Where a span sits in the program; decides whether a rewrite there can be safe.
@@ -55,7 +56,9 @@ pub struct SyntaxError {
 /// The result of extracting one file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Extraction {
-    /// Spans in file order (sorted by `range.start`, non-overlapping).
+    /// Spans sorted by `range.start`. Spans do not overlap, except that a literal nested in
+    /// an interpolation (`f"{d['x']}"`) is a span of its own that lies inside a hole of the
+    /// enclosing span; the grammar skips hole text, so nothing is found twice.
     pub spans: Vec<Span>,
     /// `Some` when the file does not parse cleanly. Extraction still returns what it
     /// could find (tree-sitter recovers), but a file that did not parse before a rewrite
@@ -120,7 +123,10 @@ pub fn extract(language: Language, source: &str) -> Extraction {
 
 /// 1-based line and character column of byte `offset` in `source`.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(source.len());
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let before = &source.as_bytes()[..offset];
     let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
     let line = memchr::memchr_iter(b'\n', before).count() + 1;

@@ -1,3 +1,478 @@
-//! placeholder (helper is writing this)
-use super::Extraction;
-pub fn extract(_s: &str) -> Extraction { Extraction::default() }
+//! Python extractor, built on tree-sitter-python.
+//!
+//! Returns one [`Span`] per string literal (the contents between the quotes, with the
+//! prefix and the quotes left out), one per comment, and marks a string that is the
+//! first statement of a module, class or function as a [`SpanContext::Docstring`].
+//!
+//! Spans are sorted by `range.start`. An f-string's `{…}` interpolations are its
+//! `holes`; a string written inside such a hole (`f"{d['key']}"`) gets a span of its
+//! own, which therefore lies inside that hole of the outer span. That is the only way
+//! two spans overlap.
+
+use std::cell::RefCell;
+
+use tree_sitter::{Language, Node, Parser};
+
+use super::treesitter::{comment_span, failed, finish, for_each_node, node_text, parse};
+use super::{Extraction, Span, SpanContext};
+
+thread_local! {
+    /// This thread's Python parser, created on first use.
+    ///
+    /// A `Parser` owns sizeable internal buffers and has to be bound to a grammar
+    /// before use; building one per file would redo that work for every file. Parsing
+    /// needs `&mut Parser`, so one parser shared by the threads that read files in
+    /// parallel would sit behind a lock they all queue on. One parser per thread gives
+    /// reuse without any locking.
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Extract the string-literal and comment spans of a Python file.
+///
+/// Spans are sorted by start; a span nested in another's hole (a string inside an
+/// f-string interpolation) lies inside that hole. Never panics: a file that does not
+/// parse cleanly still yields every span tree-sitter recovered, with `syntax_error` set.
+pub fn extract(source: &str) -> Extraction {
+    let tree = match parse(&PARSER, grammar, "Python", source) {
+        Ok(tree) => tree,
+        Err(error) => return failed(error),
+    };
+    let root = tree.root_node();
+    let mut spans = Vec::new();
+    for_each_node(root, |node| match node.kind() {
+        "string" => spans.push(string_span(node, source)),
+        "comment" => spans.push(comment_span(node, SpanContext::Comment, source)),
+        _ => {}
+    });
+    finish(spans, root, source)
+}
+
+/// The Python grammar.
+fn grammar() -> Language {
+    tree_sitter_python::LANGUAGE.into()
+}
+
+/// The span of one `string` node: contents between `string_start` (prefix and opening
+/// quotes) and `string_end`, with each `interpolation` as a hole.
+fn string_span(string: Node, source: &str) -> Span {
+    let mut range = string.byte_range();
+    let mut holes = Vec::new();
+    for child in string.children(&mut string.walk()) {
+        match child.kind() {
+            "string_start" => range.start = child.end_byte(),
+            "string_end" => range.end = child.start_byte(),
+            "interpolation" => holes.push(child.byte_range()),
+            _ => {}
+        }
+    }
+    range.end = range.end.max(range.start);
+    let context = if is_docstring(string, source) {
+        SpanContext::Docstring
+    } else {
+        SpanContext::Code
+    };
+    Span {
+        range,
+        context,
+        holes,
+    }
+}
+
+/// Whether `string` is (a piece of) the docstring of a module, class or function: the
+/// only expression of the first statement of the body, with no `f`/`b`/`t` prefix on
+/// any piece (Python does not treat f-strings or bytes as docstrings).
+fn is_docstring(string: Node, source: &str) -> bool {
+    let Some(parent) = string.parent() else {
+        return false;
+    };
+    let (expression, pieces) = if parent.kind() == "concatenated_string" {
+        (parent, named_children(parent))
+    } else {
+        (string, vec![string])
+    };
+    pieces
+        .iter()
+        .all(|piece| has_docstring_prefix(*piece, source))
+        && expression.parent().is_some_and(|statement| {
+            statement.kind() == "expression_statement"
+                && named_children(statement).len() == 1
+                && is_first_statement_of_body(statement)
+        })
+}
+
+/// Whether the string's prefix (the letters before its quotes) allows a docstring.
+fn has_docstring_prefix(string: Node, source: &str) -> bool {
+    let Some(start) = string.child(0).filter(|c| c.kind() == "string_start") else {
+        return false;
+    };
+    node_text(start, source)
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .all(|c| matches!(c, 'r' | 'R' | 'u' | 'U'))
+}
+
+/// Whether `statement` is the first statement of a module or of a class or function body.
+fn is_first_statement_of_body(statement: Node) -> bool {
+    let Some(body) = statement.parent() else {
+        return false;
+    };
+    let is_body = match body.kind() {
+        "module" => true,
+        "block" => body.parent().is_some_and(|owner| {
+            matches!(owner.kind(), "class_definition" | "function_definition")
+        }),
+        _ => false,
+    };
+    is_body && named_children(body).first() == Some(&statement)
+}
+
+/// The named children of `node`, leaving out extras (comments).
+fn named_children(node: Node) -> Vec<Node> {
+    node.named_children(&mut node.walk())
+        .filter(|child| !child.is_extra())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use super::super::treesitter::parsers_created;
+    use SpanContext::{Code, Comment, Docstring};
+
+    /// The text and context of every span, in order.
+    fn spans(source: &str) -> Vec<(&str, SpanContext)> {
+        let extraction = extract(source);
+        assert_eq!(extraction.syntax_error, None, "{source:?}");
+        extraction
+            .spans
+            .iter()
+            .map(|span| (&source[span.range.clone()], span.context))
+            .collect()
+    }
+
+    /// The text of every span's holes, in order.
+    fn holes(source: &str) -> Vec<Vec<&str>> {
+        extract(source)
+            .spans
+            .iter()
+            .map(|span| span.holes.iter().map(|h| &source[h.clone()]).collect())
+            .collect()
+    }
+
+    #[test]
+    fn plain_strings() {
+        let source = "a = 'anthropic.claude-v2'\nb = \"x\\\"y\"\nc = ''\n";
+        assert_eq!(
+            spans(source),
+            [("anthropic.claude-v2", Code), ("x\\\"y", Code), ("", Code)]
+        );
+        let empty = &extract(source).spans[2];
+        let quotes = source.find("''").unwrap();
+        assert_eq!(empty.range, quotes + 1..quotes + 1);
+    }
+
+    #[test]
+    fn prefixed_strings_exclude_the_prefix() {
+        let source = "x = [r'\\d+', b'id', rb\"a\", Rb'b', BR'c', u'd', U\"e\"]";
+        assert_eq!(
+            spans(source),
+            [
+                ("\\d+", Code),
+                ("id", Code),
+                ("a", Code),
+                ("b", Code),
+                ("c", Code),
+                ("d", Code),
+                ("e", Code),
+            ]
+        );
+    }
+
+    #[test]
+    fn triple_quoted_strings() {
+        let source = "x = '''one\n'two'\n'''\ny = rb\"\"\"b\"\"\"\nz = f\"\"\"{a}\n\"\"\"\n";
+        assert_eq!(
+            spans(source),
+            [("one\n'two'\n", Code), ("b", Code), ("{a}\n", Code)]
+        );
+        assert_eq!(holes(source), [vec![], vec![], vec!["{a}"]]);
+    }
+
+    #[test]
+    fn f_string_interpolations_are_holes() {
+        let source = "m = f\"anthropic.{family}-{ver!r:>{width}}-v1{{literal}}\"";
+        assert_eq!(
+            spans(source),
+            [("anthropic.{family}-{ver!r:>{width}}-v1{{literal}}", Code)]
+        );
+        assert_eq!(holes(source), [vec!["{family}", "{ver!r:>{width}}"]]);
+    }
+
+    #[test]
+    fn f_string_prefixes_and_debug_form() {
+        let source = "a = rf'{x}\\d'\nb = F\"{y=}\"\nc = fR'''{z}'''";
+        assert_eq!(
+            spans(source),
+            [("{x}\\d", Code), ("{y=}", Code), ("{z}", Code)]
+        );
+        assert_eq!(holes(source), [vec!["{x}"], vec!["{y=}"], vec!["{z}"]]);
+    }
+
+    #[test]
+    fn strings_nested_in_holes_are_spans_too() {
+        let source = "s = f\"{d['anthropic.claude-v2']}:{f'{m}'}\"";
+        let extraction = extract(source);
+        let texts: Vec<_> = extraction
+            .spans
+            .iter()
+            .map(|span| &source[span.range.clone()])
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "{d['anthropic.claude-v2']}:{f'{m}'}",
+                "anthropic.claude-v2",
+                "{m}"
+            ]
+        );
+        let outer = &extraction.spans[0];
+        for inner in &extraction.spans[1..] {
+            assert!(
+                outer
+                    .holes
+                    .iter()
+                    .any(|hole| hole.start <= inner.range.start && inner.range.end <= hole.end),
+                "{inner:?} is not inside a hole of {outer:?}"
+            );
+        }
+        assert_eq!(holes(source)[2], ["{m}"]);
+    }
+
+    #[test]
+    fn same_quote_nesting_and_strings_in_format_specs() {
+        // Python 3.12 allows the outer quote inside a hole.
+        let source = "a = f\"{d[\"k\"]}\"\nb = f'{x:{\"<\"}9}'";
+        assert_eq!(
+            spans(source),
+            [
+                ("{d[\"k\"]}", Code),
+                ("k", Code),
+                ("{x:{\"<\"}9}", Code),
+                ("<", Code)
+            ]
+        );
+    }
+
+    #[test]
+    fn implicit_concatenation_gives_one_span_per_piece() {
+        let source = "ID = ('anthropic.'\n      \"claude-3\" f'-{v}'  # why\n)";
+        assert_eq!(
+            spans(source),
+            [
+                ("anthropic.", Code),
+                ("claude-3", Code),
+                ("-{v}", Code),
+                ("# why", Comment),
+            ]
+        );
+        assert_eq!(holes(source)[2], ["{v}"]);
+    }
+
+    #[test]
+    fn comments_are_whole_nodes() {
+        let source = "# model: anthropic.claude-v2\nx = 1  # trailing\n#\n";
+        assert_eq!(
+            spans(source),
+            [
+                ("# model: anthropic.claude-v2", Comment),
+                ("# trailing", Comment),
+                ("#", Comment),
+            ]
+        );
+    }
+
+    #[test]
+    fn docstrings_of_module_class_and_function() {
+        let source = r#""""Module doc."""
+import os
+"not a docstring"
+
+class A:
+    'Class doc.'
+    x = "value"
+
+    async def m(self):
+        # a comment first
+        r"""Method doc."""
+        return "result"
+
+@decorator
+def f(): "One-line doc."
+"#;
+        assert_eq!(
+            spans(source),
+            [
+                ("Module doc.", Docstring),
+                ("not a docstring", Code),
+                ("Class doc.", Docstring),
+                ("value", Code),
+                ("# a comment first", Comment),
+                ("Method doc.", Docstring),
+                ("result", Code),
+                ("One-line doc.", Docstring),
+            ]
+        );
+    }
+
+    #[test]
+    fn docstring_pieces_of_a_concatenation() {
+        let source = "def f():\n    'one' \"two\"\n";
+        assert_eq!(spans(source), [("one", Docstring), ("two", Docstring)]);
+    }
+
+    #[test]
+    fn strings_that_are_not_docstrings() {
+        let source = "def f():\n    f'{x}'\ndef g():\n    b'raw'\ndef h():\n    'a', 'b'\n\
+                      if x:\n    'in if'\ndef k():\n    'a' f'b'\n";
+        let contexts: Vec<_> = spans(source).into_iter().map(|(_, c)| c).collect();
+        assert_eq!(contexts, [Code; 7]);
+    }
+
+    #[test]
+    fn crlf_source() {
+        let source = "# c\r\nx = '''a\r\nb'''  # d\r\ny = f\"{z}\"\r\n";
+        assert_eq!(
+            spans(source),
+            [
+                ("# c", Comment),
+                ("a\r\nb", Code),
+                ("# d", Comment),
+                ("{z}", Code),
+            ]
+        );
+        assert_eq!(holes(source)[3], ["{z}"]);
+    }
+
+    #[test]
+    fn byte_offsets_after_non_ascii_text() {
+        let source = "# Größe 🚀\nnäme = \"anthropic.claude-v2\"  # ü\n";
+        let extraction = extract(source);
+        let literal = &extraction.spans[1];
+        let start = source.find("anthropic").unwrap();
+        assert_eq!(literal.range, start..start + "anthropic.claude-v2".len());
+        assert_eq!(spans(source)[2], ("# ü", Comment));
+    }
+
+    #[test]
+    fn syntax_error_is_reported_with_spans() {
+        let source = "ok = 'anthropic.claude-v2'\ndef f(:\n    return 'x'\n";
+        let extraction = extract(source);
+        let error = extraction.syntax_error.expect("syntax error");
+        assert_eq!((error.line, error.column), (2, 7));
+        assert_eq!(error.message, "missing `)`");
+        let texts: Vec<_> = extraction
+            .spans
+            .iter()
+            .map(|span| &source[span.range.clone()])
+            .collect();
+        assert_eq!(texts, ["anthropic.claude-v2", "x"]);
+    }
+
+    #[test]
+    fn error_node_is_reported_at_its_line_and_character_column() {
+        let source = "a = 1\nü = (1, 2\nb = 3\n";
+        let error = extract(source).syntax_error.expect("syntax error");
+        assert_eq!(error.message, "syntax error");
+        assert_eq!((error.line, error.column), (2, 1));
+        // The `)` is byte 11 but character 10 (0-based): `é` is two bytes.
+        let source = "x = ['é', )]\n";
+        let error = extract(source).syntax_error.expect("syntax error");
+        assert_eq!((error.line, error.column), (1, 11));
+    }
+
+    #[test]
+    fn unterminated_string_does_not_panic() {
+        let extraction = extract("s = \"unterminated\nt = 'ok'\n");
+        assert!(extraction.syntax_error.is_some());
+        let extraction = extract("s = '''never closed\n");
+        assert!(extraction.syntax_error.is_some());
+    }
+
+    #[test]
+    fn empty_and_blank_files() {
+        assert_eq!(extract(""), Extraction::default());
+        assert_eq!(extract("\n\n   \n"), Extraction::default());
+        assert_eq!(spans("# only\n"), [("# only", Comment)]);
+    }
+
+    #[test]
+    fn parser_is_created_once_per_thread_and_reused() {
+        let first = "a = 'one'\n";
+        let second = "# two\nb = f'{x}'\n";
+        let before = parsers_created();
+        assert_eq!(spans(first), [("one", Code)]);
+        let after_first = parsers_created();
+        assert!(after_first - before <= 1);
+        assert_eq!(spans(second), [("# two", Comment), ("{x}", Code)]);
+        assert_eq!(spans(first), [("one", Code)]);
+        assert_eq!(parsers_created(), after_first);
+    }
+
+    #[test]
+    fn parsers_on_other_threads_are_their_own() {
+        let created = std::thread::spawn(|| {
+            extract("x = 1");
+            extract("y = 2");
+            parsers_created()
+        })
+        .join()
+        .unwrap();
+        assert_eq!(created, 1);
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        let inputs = [
+            "\u{feff}x = 'bom'",
+            "\0\0\0",
+            "s = 'a\u{2028}b' # \u{202e}rtl\n",
+            "x = 'e\u{301}'  # combining",
+            "f'{'",
+            "f'{x!}'",
+            "'''",
+            "\\",
+            ")]}",
+            "def (",
+            "\r",
+            "class A:\n\tdef f(self):\n  'mixed'\n",
+        ];
+        for input in inputs {
+            let extraction = extract(input);
+            for span in &extraction.spans {
+                assert!(
+                    input.get(span.range.clone()).is_some(),
+                    "{input:?}: {span:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn deeply_nested_and_large_input() {
+        let deep = format!("x = {}'deep'{}\n", "[".repeat(20_000), "]".repeat(20_000));
+        let extraction = extract(&deep);
+        assert!(
+            extraction
+                .spans
+                .iter()
+                .any(|s| &deep[s.range.clone()] == "deep")
+        );
+
+        let line = "m = f'anthropic.claude-{v}'  # c\n";
+        let large = line.repeat(50_000);
+        let extraction = extract(&large);
+        assert_eq!(extraction.syntax_error, None);
+        assert_eq!(extraction.spans.len(), 100_000);
+        assert!(extraction.spans.is_sorted_by_key(|s| s.range.start));
+    }
+}

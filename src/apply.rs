@@ -1,0 +1,156 @@
+//! Apply: splice edits into a file's text, verify the result, and write it atomically.
+//!
+//! Only the bytes of each reference change; everything else — line endings, byte-order mark,
+//! indentation, quotes, the trailing newline — is copied through untouched, because the new
+//! text is built by splicing the original, never by re-serialising a syntax tree.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::extract::{self, Language, SyntaxError};
+use crate::finding::Edit;
+use crate::plan::bom_len;
+
+/// Why a rewritten file was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    /// The file parsed before the rewrite and not after: the rewrite would break it.
+    #[error("{path}: not written: the rewrite would break the file ({error}); please report this as a bug")]
+    WouldBreak {
+        /// The file.
+        path: PathBuf,
+        /// The parser's complaint about the rewritten text.
+        error: SyntaxError,
+    },
+    /// The file changed on disk between reading and writing.
+    #[error("{path}: not written: the file changed on disk while it was being fixed; run again")]
+    Changed {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Reading or writing failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// `source` with `edits` applied. Edits must be sorted by start and not overlap; an edit that
+/// overlaps the previous one is skipped (the planner never produces those).
+pub fn splice<'a>(source: &str, edits: impl IntoIterator<Item = &'a Edit>) -> String {
+    let mut out = String::with_capacity(source.len() + 64);
+    let mut at = 0;
+    for edit in edits {
+        if edit.range.start < at || edit.range.end > source.len() {
+            continue;
+        }
+        out.push_str(&source[at..edit.range.start]);
+        out.push_str(&edit.content);
+        at = edit.range.end;
+    }
+    out.push_str(&source[at..]);
+    out
+}
+
+/// Re-parse `after` with the parser that read `before`: fine when `before` did not parse
+/// either, an error when the rewrite broke a file that parsed.
+pub fn verify(language: Language, before: &str, after: &str) -> Result<(), SyntaxError> {
+    let parse = |s: &str| extract::extract(language, &s[bom_len(s)..]).syntax_error;
+    match parse(after) {
+        Some(error) if parse(before).is_none() => Err(error),
+        _ => Ok(()),
+    }
+}
+
+/// Replace the contents of `path` with `new_text`, atomically: a temporary file in the same
+/// directory is written, synced and renamed over the original, keeping its permissions. The
+/// write is refused when the file no longer holds `original` (edited meanwhile). A symlink
+/// is followed, so the link stays a link and its target is updated.
+pub fn write_atomic(path: &Path, original: &str, new_text: &str) -> Result<(), ApplyError> {
+    let io = |source| ApplyError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let target = fs::canonicalize(path).map_err(io)?;
+    let current = fs::read(&target).map_err(io)?;
+    if current != original.as_bytes() {
+        return Err(ApplyError::Changed {
+            path: path.to_path_buf(),
+        });
+    }
+    let permissions = fs::metadata(&target).map_err(io)?.permissions();
+    let dir = target.parent().unwrap_or_else(|| Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".bedrock-migrate-")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    temp.write_all(new_text.as_bytes()).map_err(io)?;
+    temp.as_file().sync_all().map_err(io)?;
+    fs::set_permissions(temp.path(), permissions).map_err(io)?;
+    temp.persist(&target).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(range: std::ops::Range<usize>, content: &str) -> Edit {
+        Edit {
+            range,
+            content: content.into(),
+        }
+    }
+
+    #[test]
+    fn splice_keeps_everything_else() {
+        let src = "\u{feff}a = 'x'\r\nb = 'yy'\r\n";
+        let edits = [edit(8..9, "XYZ"), edit(17..19, "")];
+        assert_eq!(splice(src, &edits), "\u{feff}a = 'XYZ'\r\nb = ''\r\n");
+        // Overlapping and out-of-range edits are skipped.
+        let edits = [edit(0..4, "Q"), edit(2..5, "R"), edit(90..99, "S")];
+        assert_eq!(splice("abcdef", &edits), "Qef");
+    }
+
+    #[test]
+    fn verify_refuses_a_broken_rewrite() {
+        assert!(verify(Language::Rust, "fn main() {}", "fn main() {}").is_ok());
+        assert!(verify(Language::Rust, "fn main() {}", "fn main() {").is_err());
+        // A file that was broken before cannot be blamed on the rewrite.
+        assert!(verify(Language::Rust, "fn main() {", "fn main() {").is_ok());
+    }
+
+    #[test]
+    fn atomic_write_keeps_permissions_and_detects_changes() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.py");
+        fs::write(&path, "old\n").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o751)).unwrap();
+        write_atomic(&path, "old\n", "new\n").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new\n");
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o751);
+        let err = write_atomic(&path, "old\n", "newer\n").unwrap_err();
+        assert!(matches!(err, ApplyError::Changed { .. }));
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new\n");
+        // No temporary file is left behind.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn atomic_write_through_a_symlink_updates_the_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.py");
+        let link = dir.path().join("link.py");
+        fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomic(&link, "old", "new").unwrap();
+        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(fs::read_to_string(&real).unwrap(), "new");
+    }
+}

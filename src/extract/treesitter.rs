@@ -1,0 +1,190 @@
+//! Tree-sitter plumbing shared by the Python and TypeScript/JavaScript extractors:
+//! per-thread parsers, a stack-free tree walk and syntax-error reporting.
+
+use std::cell::RefCell;
+use std::thread::LocalKey;
+
+use tree_sitter::{Language, Node, Parser, Tree};
+
+use super::{Extraction, Span, SpanContext, SyntaxError, line_col};
+
+
+/// A per-thread parser slot, as declared with `thread_local!`.
+pub(crate) type ParserSlot = LocalKey<RefCell<Option<Parser>>>;
+
+/// An extraction that found nothing because the file could not be parsed at all.
+pub(crate) fn failed(error: SyntaxError) -> Extraction {
+    Extraction {
+        spans: Vec::new(),
+        syntax_error: Some(error),
+    }
+}
+
+/// Parse `source` with this thread's parser in `slot`, creating and binding it to
+/// `grammar` on first use. `name` is the grammar's name for error messages.
+///
+/// Never panics; if no tree can be produced (grammar cannot be loaded, file too large
+/// for tree-sitter's 32-bit offsets, parse cancelled) the error says why.
+pub(crate) fn parse(
+    slot: &'static ParserSlot,
+    grammar: fn() -> Language,
+    name: &str,
+    source: &str,
+) -> Result<Tree, SyntaxError> {
+    if u32::try_from(source.len()).is_err() {
+        return Err(whole_file_error("file too large to parse"));
+    }
+    let run = |parser: &mut Option<Parser>| parse_with(parser, grammar, name, source);
+    slot.try_with(|cell| match cell.try_borrow_mut() {
+        Ok(mut parser) => run(&mut parser),
+        Err(_) => run(&mut None),
+    })
+    .unwrap_or_else(|_| run(&mut None))
+}
+
+/// Parse with the parser in `parser`, creating it first if it is `None`.
+fn parse_with(
+    parser: &mut Option<Parser>,
+    grammar: fn() -> Language,
+    name: &str,
+    source: &str,
+) -> Result<Tree, SyntaxError> {
+    let ready = match parser.take() {
+        Some(ready) => ready,
+        None => new_parser(grammar).map_err(|error| {
+            whole_file_error(&format!("cannot load the {name} grammar: {error}"))
+        })?,
+    };
+    let parser = parser.insert(ready);
+    parser.parse(source, None).ok_or_else(|| {
+        parser.reset();
+        whole_file_error(&format!("the {name} parser gave up on this file"))
+    })
+}
+
+/// A new parser bound to `grammar`.
+fn new_parser(grammar: fn() -> Language) -> Result<Parser, tree_sitter::LanguageError> {
+    let mut parser = Parser::new();
+    parser.set_language(&grammar())?;
+    #[cfg(test)]
+    PARSERS_CREATED.with(|count| count.set(count.get() + 1));
+    Ok(parser)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many parsers this thread has created (tests check that they are reused).
+    static PARSERS_CREATED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many parsers (of any grammar) this thread has created so far.
+#[cfg(test)]
+pub(crate) fn parsers_created() -> usize {
+    PARSERS_CREATED.with(std::cell::Cell::get)
+}
+
+/// A syntax error that concerns the whole file rather than a place in it.
+fn whole_file_error(message: &str) -> SyntaxError {
+    SyntaxError {
+        line: 1,
+        column: 1,
+        message: message.to_owned(),
+    }
+}
+
+/// Call `visit` on every node under `root` (included) in document order.
+///
+/// Uses a tree cursor instead of recursion so that deeply nested input cannot
+/// overflow the stack.
+pub(crate) fn for_each_node<'tree>(root: Node<'tree>, mut visit: impl FnMut(Node<'tree>)) {
+    let mut cursor = root.walk();
+    loop {
+        visit(cursor.node());
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
+/// A span covering a whole comment node, markers included.
+///
+/// tree-sitter-python's line comments run up to the `\n`, so in a CRLF file they would
+/// end with the `\r`; that is line ending, not comment, and is left out.
+pub(crate) fn comment_span(comment: Node, context: SpanContext, source: &str) -> Span {
+    let mut range = comment.byte_range();
+    let text = node_text(comment, source);
+    range.end -= text.len() - text.trim_end_matches('\r').len();
+    Span {
+        range,
+        context,
+        holes: Vec::new(),
+    }
+}
+
+/// The source text of `node` (empty, rather than a panic, should tree-sitter ever
+/// report a range that is not on character boundaries).
+pub(crate) fn node_text<'s>(node: Node, source: &'s str) -> &'s str {
+    source.get(node.byte_range()).unwrap_or_default()
+}
+
+/// Sort `spans` by start and attach the first syntax error of the tree, if any.
+pub(crate) fn finish(mut spans: Vec<Span>, root: Node, source: &str) -> Extraction {
+    spans.sort_by_key(|span| span.range.start);
+    Extraction {
+        spans,
+        syntax_error: first_syntax_error(root, source),
+    }
+}
+
+/// The first `ERROR` or `MISSING` node in document order, as a [`SyntaxError`].
+///
+/// Only descends into subtrees that contain an error.
+pub(crate) fn first_syntax_error(root: Node, source: &str) -> Option<SyntaxError> {
+    if !root.has_error() {
+        return None;
+    }
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if node.is_error() || node.is_missing() {
+            return Some(syntax_error_at(node, source));
+        }
+        if node.has_error() && cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                // `has_error` was set but no node carries it: report the file start.
+                return Some(syntax_error_at_offset(0, "syntax error", source));
+            }
+        }
+    }
+}
+
+/// Describe an `ERROR` or `MISSING` node.
+fn syntax_error_at(node: Node, source: &str) -> SyntaxError {
+    let message = if !node.is_missing() {
+        "syntax error".to_owned()
+    } else if node.is_named() {
+        format!("missing {}", node.kind())
+    } else {
+        format!("missing `{}`", node.kind())
+    };
+    syntax_error_at_offset(node.start_byte(), &message, source)
+}
+
+/// A syntax error at byte `offset`.
+fn syntax_error_at_offset(offset: usize, message: &str, source: &str) -> SyntaxError {
+    let (line, column) = line_col(source, offset);
+    SyntaxError {
+        line,
+        column,
+        message: message.to_owned(),
+    }
+}
+

@@ -1,0 +1,156 @@
+//! Findings and fixes: the one data model that every output renders.
+//!
+//! As in ruff's `Diagnostic`/`Fix`/`Edit`, a [`Finding`] says what was found and why it
+//! matters; its optional [`Fix`] is a list of byte [`Edit`]s with an explicit [`Safety`]. The
+//! text report, JSON, the unified diff and the in-place write all read the same findings, so
+//! no output re-derives what was found.
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::extract::SpanContext;
+use crate::rules::Provenance;
+
+/// Whether a rewrite can be applied without a person looking at it (ruff's applicability).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Safety {
+    /// The replacement takes the same request and gives the same response for the way the
+    /// literal is used. `fix` applies it.
+    Safe,
+    /// Anything else: a person has to check (and often change more than the ID). Applied
+    /// only with `--unsafe-fixes`, and only when a fix exists at all.
+    Review,
+}
+
+impl Safety {
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Safety::Safe => "safe",
+            Safety::Review => "review",
+        }
+    }
+}
+
+/// Where a reference stands, as reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FindingState {
+    /// Known model, no retirement announced (or not yet reached).
+    Active,
+    /// Known model past its legacy date.
+    Legacy,
+    /// Known model past its end-of-life date: calls fail.
+    Eol,
+    /// Shaped like a Bedrock model ID but not in the table.
+    Unknown,
+}
+
+impl FindingState {
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingState::Active => "active",
+            FindingState::Legacy => "legacy",
+            FindingState::Eol => "eol",
+            FindingState::Unknown => "unknown",
+        }
+    }
+}
+
+/// Replace the bytes `range` of the file with `content`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    /// Byte range in the original file.
+    pub range: Range<usize>,
+    /// The new text.
+    pub content: String,
+}
+
+/// A rewrite and how safe it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    /// Non-overlapping edits.
+    pub edits: Vec<Edit>,
+    /// Whether `fix` applies it without `--unsafe-fixes`.
+    pub safety: Safety,
+}
+
+/// The replacement chosen for a retired model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReplacementInfo {
+    /// The replacement's model ID.
+    pub model_id: String,
+    /// The text that would stand in the file (with the geo prefix and encoding), when the
+    /// tool can write it.
+    pub text: Option<String>,
+    /// Who recommends it.
+    pub provenance: Provenance,
+    /// The replacement's own state on the as-of date.
+    pub state: FindingState,
+    /// The replacement's end-of-life date, if announced.
+    pub eol_date: Option<NaiveDate>,
+    /// The IDs passed through to get here (retired intermediate replacements).
+    pub via: Vec<String>,
+}
+
+/// One model reference in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Byte range of the whole reference (ARN prefix included) in the file.
+    pub range: Range<usize>,
+    /// 1-based line of the reference's start.
+    pub line: usize,
+    /// 1-based column (in characters) of the reference's start.
+    pub column: usize,
+    /// 1-based line of the reference's end.
+    pub end_line: usize,
+    /// 1-based column just past the reference's end.
+    pub end_column: usize,
+    /// The reference as written.
+    pub original: String,
+    /// The model ID it names (decoded, without geo prefix or ARN).
+    pub model_id: String,
+    /// Human name of the model, when known.
+    pub model_name: Option<String>,
+    /// Geography prefix, if the reference is an inference profile.
+    pub geo: Option<String>,
+    /// Code, comment or docstring.
+    pub context: SpanContext,
+    /// Lifecycle state on the as-of date.
+    pub state: FindingState,
+    /// Legacy date that applies.
+    pub legacy_date: Option<NaiveDate>,
+    /// Extended-access date that applies.
+    pub extended_access_date: Option<NaiveDate>,
+    /// End-of-life date that applies.
+    pub eol_date: Option<NaiveDate>,
+    /// The chosen replacement, if any.
+    pub replacement: Option<ReplacementInfo>,
+    /// `None` for references that need nothing (active models); otherwise how a rewrite
+    /// of this reference is classified, even when no automatic rewrite exists.
+    pub safety: Option<Safety>,
+    /// The rewrite, when the tool can write one.
+    pub fix: Option<Fix>,
+    /// Why the finding is classified as it is, and what to do.
+    pub reason: String,
+    /// Notes that travel with the model or its replacement (parameter changes, caveats).
+    pub notes: Vec<String>,
+}
+
+impl Finding {
+    /// True when the reference needs migrating (legacy or end-of-life).
+    pub fn is_retired(&self) -> bool {
+        matches!(self.state, FindingState::Legacy | FindingState::Eol)
+    }
+
+    /// The fix, if it may be applied under the given `--unsafe-fixes` setting.
+    pub fn applicable_fix(&self, unsafe_fixes: bool) -> Option<&Fix> {
+        self.fix
+            .as_ref()
+            .filter(|f| f.safety == Safety::Safe || unsafe_fixes)
+    }
+}

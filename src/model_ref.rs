@@ -1,0 +1,572 @@
+//! The model-ID grammar: where a Bedrock model reference starts and ends inside a string,
+//! what its parts are, and how to write a replacement in the same form.
+//!
+//! A reference is `[ARN prefix][geo "."]provider "." name`, for example
+//!
+//! ```text
+//! anthropic.claude-3-5-sonnet-20240620-v1:0
+//! us.anthropic.claude-3-haiku-20240307-v1:0
+//! arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-v2
+//! arn:aws-us-gov:bedrock:us-gov-west-1:123456789012:inference-profile/us-gov.anthropic.claude-…
+//! bedrock/anthropic.claude-v2            (LiteLLM; only the ID part is the reference)
+//! /model/anthropic.claude-3-sonnet-20240229-v1%3A0/invoke   (URL-encoded `:`)
+//! ```
+//!
+//! The grammar is deliberately loose about the *name* (`claude-opus-4-6-v1`, `v3.2`,
+//! `gpt-oss-120b-1:0` all occur) and strict about *boundaries*: a reference starts at a known
+//! provider prefix (taken from the rules table, not hard-coded) that is not glued to a longer
+//! word, and extends over every ID character, so `anthropic.claude-v2` never matches inside
+//! `anthropic.claude-v2:1`. Whether the token is a known model is the rules table's decision
+//! ([`crate::rules`]); this module only offers [`looks_like_model_id`] for spotting typos.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::Regex;
+
+/// The ARN around a model reference (`arn:PARTITION:bedrock:REGION:ACCOUNT:TYPE/…`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arn {
+    /// `aws`, `aws-us-gov`, `aws-cn`, …
+    pub partition: String,
+    /// The Region, possibly empty (`arn:aws:bedrock:::foundation-model/…` in global profiles).
+    pub region: String,
+    /// The 12-digit account, empty for foundation-model ARNs.
+    pub account: String,
+    /// `foundation-model` or `inference-profile`.
+    pub resource_type: ArnResource,
+}
+
+/// The resource types of Bedrock ARNs that name a model by its ID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ArnResource {
+    /// `…::foundation-model/BASE_ID`
+    FoundationModel,
+    /// `…:ACCOUNT:inference-profile/GEO.BASE_ID`
+    InferenceProfile,
+}
+
+/// One model reference found in a piece of text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelRef {
+    /// Byte range of the whole reference, ARN prefix included.
+    pub range: Range<usize>,
+    /// Byte range of the geo prefix plus the ID (what a rewrite replaces). The ARN prefix
+    /// and anything around the reference (`bedrock/`, URL path) stay untouched.
+    pub profile_range: Range<usize>,
+    /// The surrounding ARN, if the reference is the resource of one.
+    pub arn: Option<Arn>,
+    /// The geography prefix of a cross-Region inference profile (`us`, `eu`, `global`…).
+    pub geo: Option<String>,
+    /// The model ID, decoded (`%3A` → `:`).
+    pub id: String,
+    /// How `:` is written in the original: `None` for a plain `:`, `Some("%3A")` or
+    /// `Some("%3a")` for URL-encoded references.
+    pub colon_encoding: Option<&'static str>,
+    /// True when the reference touches an interpolation hole (`f"{geo}.anthropic.…"`,
+    /// `` `anthropic.claude-${v}` ``): the text holds only part of the real ID.
+    pub split: bool,
+}
+
+impl ModelRef {
+    /// The text that replaces [`ModelRef::profile_range`] to refer to `id` through the
+    /// geography prefix `geo`, written in the same encoding as the original.
+    pub fn render(&self, geo: Option<&str>, id: &str) -> String {
+        let id = match self.colon_encoding {
+            Some(enc) => id.replace(':', enc),
+            None => id.to_string(),
+        };
+        match geo {
+            Some(g) => format!("{g}.{id}"),
+            None => id,
+        }
+    }
+
+    /// The provider part of the ID (`anthropic` in `anthropic.claude-v2`).
+    pub fn provider(&self) -> &str {
+        self.id.split('.').next().unwrap_or("")
+    }
+}
+
+/// Finds model references in text. Built once from the rules table's providers and
+/// geography prefixes; cheap to share between threads.
+#[derive(Debug, Clone)]
+pub struct Grammar {
+    /// Matches `provider.` for every provider of the table.
+    providers: AhoCorasick,
+    /// Geography prefixes, longest first so that `us-gov` wins over `us`.
+    geo_prefixes: Vec<String>,
+}
+
+/// Bytes that can occur inside a model ID.
+fn is_id_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':')
+}
+
+/// Bytes that glue a token to the word before or after it (`my_anthropic.x`, `titan_utils`).
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+impl Grammar {
+    /// A grammar for the given providers (`anthropic`, `amazon`, …) and geography prefixes
+    /// (`us`, `eu`, `global`, …).
+    pub fn new<P: AsRef<str>, G: AsRef<str>>(providers: &[P], geo_prefixes: &[G]) -> Grammar {
+        let patterns: Vec<String> = providers
+            .iter()
+            .map(|p| format!("{}.", p.as_ref()))
+            .collect();
+        let providers = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .expect("provider patterns are plain strings and always build");
+        let mut geo_prefixes: Vec<String> =
+            geo_prefixes.iter().map(|g| g.as_ref().to_string()).collect();
+        geo_prefixes.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        Grammar {
+            providers,
+            geo_prefixes,
+        }
+    }
+
+    /// True when `bytes` contain any provider prefix: the one-pass prefilter that lets
+    /// files without a candidate skip parsing altogether.
+    pub fn may_contain_reference(&self, bytes: &[u8]) -> bool {
+        self.providers.is_match(bytes)
+    }
+
+    /// The geography prefixes this grammar knows, longest first.
+    pub fn geo_prefixes(&self) -> &[String] {
+        &self.geo_prefixes
+    }
+
+    /// Every model reference in `text`, in order. Ranges are relative to `text`.
+    pub fn find(&self, text: &str) -> Vec<ModelRef> {
+        self.find_with_holes(text, &[])
+    }
+
+    /// Like [`Grammar::find`] for template text whose `holes` (ranges relative to `text`,
+    /// sorted) are interpolations. References inside a hole are skipped (the extractor
+    /// returns nested literals as spans of their own); references that touch a hole are
+    /// returned with [`ModelRef::split`] set, including `{geo}.provider.…` where the hole
+    /// stands for a geography prefix.
+    pub fn find_with_holes(&self, text: &str, holes: &[Range<usize>]) -> Vec<ModelRef> {
+        let bytes = text.as_bytes();
+        let mut refs = Vec::new();
+        let mut resume = 0;
+        for m in self.providers.find_iter(bytes) {
+            if m.start() < resume || holes.iter().any(|h| h.contains(&m.start())) {
+                continue;
+            }
+            if let Some(r) = self.reference_at(text, m.start(), m.end(), holes) {
+                resume = r.range.end;
+                refs.push(r);
+            }
+        }
+        refs
+    }
+
+    /// Try to read a reference whose provider prefix occupies `start..dot_end`.
+    fn reference_at(
+        &self,
+        text: &str,
+        start: usize,
+        dot_end: usize,
+        holes: &[Range<usize>],
+    ) -> Option<ModelRef> {
+        let bytes = text.as_bytes();
+        let ends_hole = |i: usize| holes.iter().any(|h| h.end == i);
+        let geo = self.geo_before(bytes, start);
+        let mut split = ends_hole(start);
+        if geo.is_none() && start > 0 && !split {
+            let before = bytes[start - 1];
+            if bytes[start - 1] == b'.' && ends_hole(start - 1) {
+                split = true;
+            } else if is_word_byte(before) || matches!(before, b'.' | b'-') {
+                return None;
+            }
+        }
+        let (end, scanned_end, colon_encoding) = scan_token(bytes, dot_end)?;
+        if end < bytes.len() && bytes[end] == b'_' {
+            return None;
+        }
+        split |= holes.iter().any(|h| h.start == scanned_end);
+        let raw = &text[start..end];
+        let id = match colon_encoding {
+            Some(enc) => raw.replace(enc, ":"),
+            None => raw.to_string(),
+        };
+        if id.bytes().any(|b| b.is_ascii_uppercase()) {
+            return None;
+        }
+        let profile_start = geo.as_ref().map_or(start, |g| start - g.len() - 1);
+        let (arn, ref_start) = match arn_before(&text[..profile_start]) {
+            Some((arn, arn_len)) => (Some(arn), profile_start - arn_len),
+            None => (None, profile_start),
+        };
+        Some(ModelRef {
+            range: ref_start..end,
+            profile_range: profile_start..end,
+            arn,
+            geo,
+            id,
+            colon_encoding,
+            split,
+        })
+    }
+
+    /// The geography prefix that ends right before `start` (`us.` in `us.anthropic.…`).
+    fn geo_before(&self, bytes: &[u8], start: usize) -> Option<String> {
+        if start == 0 || bytes[start - 1] != b'.' {
+            return None;
+        }
+        let head = &bytes[..start - 1];
+        self.geo_prefixes
+            .iter()
+            .find(|g| {
+                head.ends_with(g.as_bytes()) && {
+                    let at = head.len() - g.len();
+                    at == 0 || !(is_word_byte(head[at - 1]) || matches!(head[at - 1], b'.' | b'-'))
+                }
+            })
+            .cloned()
+    }
+}
+
+/// Extend a token from `from` over ID bytes (and `%3A`), then drop trailing punctuation.
+/// Returns the end, the end before trimming, and the colon encoding used, or `None` for an
+/// empty name.
+fn scan_token(bytes: &[u8], from: usize) -> Option<(usize, usize, Option<&'static str>)> {
+    let mut i = from;
+    let mut encoding = None;
+    while i < bytes.len() {
+        if is_id_byte(bytes[i]) {
+            i += 1;
+        } else if bytes[i] == b'%' && bytes.get(i + 1) == Some(&b'3') {
+            match bytes.get(i + 2) {
+                Some(b'A') => encoding = Some("%3A"),
+                Some(b'a') => encoding = Some("%3a"),
+                _ => break,
+            }
+            i += 3;
+        } else {
+            break;
+        }
+    }
+    let scanned_end = i;
+    // Trailing `.`, `:`, `-` (end of a sentence, `key: value` separators) are not part of
+    // an ID; neither is a dangling `%3A`.
+    loop {
+        if i > from && matches!(bytes[i - 1], b'.' | b':' | b'-') {
+            i -= 1;
+        } else if let Some(enc) = encoding
+            && i >= from + 3
+            && &bytes[i - 3..i] == enc.as_bytes()
+        {
+            i -= 3;
+        } else {
+            break;
+        }
+    }
+    (i > from).then_some((i, scanned_end, encoding))
+}
+
+/// The ARN prefix that `head` ends with, and its length.
+fn arn_before(head: &str) -> Option<(Arn, usize)> {
+    static ARN: OnceLock<Regex> = OnceLock::new();
+    let re = ARN.get_or_init(|| {
+        Regex::new(
+            r"arn:(aws(?:-[a-z]+)*):bedrock:([a-z0-9-]*):([0-9]{12})?:(foundation-model|inference-profile)/$",
+        )
+        .expect("static regex")
+    });
+    // An ARN prefix is at most ~90 bytes; look no further back than that.
+    let window_start = head.len().saturating_sub(128);
+    let window_start = (window_start..head.len())
+        .find(|&i| head.is_char_boundary(i))
+        .unwrap_or(head.len());
+    let caps = re.captures(&head[window_start..])?;
+    let whole = caps.get(0)?;
+    let resource_type = match &caps[4] {
+        "foundation-model" => ArnResource::FoundationModel,
+        _ => ArnResource::InferenceProfile,
+    };
+    Some((
+        Arn {
+            partition: caps[1].to_string(),
+            region: caps[2].to_string(),
+            account: caps.get(3).map_or("", |m| m.as_str()).to_string(),
+            resource_type,
+        },
+        whole.len(),
+    ))
+}
+
+/// True when `id` has the shape of a Bedrock model ID (`provider.name` where the name holds
+/// a digit and a `-` or `:`), used to report unknown IDs — likely typos — without flagging
+/// `amazon.com`, `meta.url` or `amazon.s3`.
+pub fn looks_like_model_id(id: &str) -> bool {
+    let Some((provider, name)) = id.split_once('.') else {
+        return false;
+    };
+    !provider.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.bytes().any(|b| b.is_ascii_digit())
+        && name.bytes().any(|b| b == b'-' || b == b':')
+}
+
+/// The geography prefixes that serve an AWS Region, most specific first: the candidates
+/// for a profile prefix when a reference names its Region in an ARN.
+pub fn geos_for_region(region: &str) -> &'static [&'static str] {
+    match region {
+        r if r.starts_with("us-gov-") => &["us-gov"],
+        r if r.starts_with("us-") || r.starts_with("ca-") => &["us"],
+        r if r.starts_with("eu-") || r.starts_with("il-") => &["eu"],
+        "ap-northeast-1" | "ap-northeast-3" => &["jp", "apac"],
+        "ap-southeast-2" | "ap-southeast-4" | "ap-southeast-6" => &["au", "apac"],
+        r if r.starts_with("ap-") => &["apac"],
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grammar() -> Grammar {
+        Grammar::new(
+            &[
+                "anthropic",
+                "amazon",
+                "meta",
+                "moonshot",
+                "moonshotai",
+                "deepseek",
+                "openai",
+                "cohere",
+            ],
+            &["us", "eu", "apac", "jp", "au", "us-gov", "global"],
+        )
+    }
+
+    fn ids(text: &str) -> Vec<String> {
+        grammar().find(text).into_iter().map(|r| r.id).collect()
+    }
+
+    fn one(text: &str) -> ModelRef {
+        let refs = grammar().find(text);
+        assert_eq!(refs.len(), 1, "{text}: {refs:?}");
+        refs.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn bare_ids_of_every_shape() {
+        for id in [
+            "anthropic.claude-3-5-sonnet-20240620-v1:0",
+            "amazon.titan-text-express-v1",
+            "meta.llama3-8b-instruct-v1:0",
+            "anthropic.claude-3-haiku-20240307-v1:0:200k",
+            "anthropic.claude-opus-4-6-v1",
+            "anthropic.claude-sonnet-4-6",
+            "openai.gpt-oss-120b-1:0",
+            "deepseek.v3.2",
+            "moonshot.kimi-k2-thinking",
+            "moonshotai.kimi-k2.5",
+            "amazon.nova-premier-v1:0:mm",
+        ] {
+            let r = one(id);
+            assert_eq!(r.id, id);
+            assert_eq!(r.range, 0..id.len());
+            assert_eq!(r.geo, None);
+            assert_eq!(r.arn, None);
+        }
+    }
+
+    #[test]
+    fn token_boundaries_take_the_whole_id() {
+        assert_eq!(ids("anthropic.claude-v2:1"), ["anthropic.claude-v2:1"]);
+        assert_eq!(ids("\"anthropic.claude-v2\""), ["anthropic.claude-v2"]);
+        assert_eq!(ids("x anthropic.claude-v2, y"), ["anthropic.claude-v2"]);
+        assert_eq!(ids("Use anthropic.claude-v2."), ["anthropic.claude-v2"]);
+        assert_eq!(ids("model: anthropic.claude-v2:"), ["anthropic.claude-v2"]);
+        assert_eq!(ids("(anthropic.claude-v2)"), ["anthropic.claude-v2"]);
+    }
+
+    #[test]
+    fn not_references() {
+        assert!(ids("import amazon.titan_utils").is_empty());
+        assert!(ids("software.amazon.awssdk").is_empty());
+        assert!(ids("import.meta.url").is_empty());
+        assert!(ids("myanthropic.claude-v2").is_empty());
+        assert!(ids("x-anthropic.claude-v2").is_empty());
+        assert!(ids("anthropic.claude-v2_backup").is_empty());
+        assert!(ids("amazon.").is_empty());
+        assert!(ids("Amazon.Titan-v1").is_empty());
+        // `www.amazon.com` has a `.` before the provider and no geo prefix.
+        assert!(ids("https://www.amazon.com/x").is_empty());
+    }
+
+    #[test]
+    fn geo_prefixes() {
+        let r = one("us.anthropic.claude-3-haiku-20240307-v1:0");
+        assert_eq!(r.geo.as_deref(), Some("us"));
+        assert_eq!(r.id, "anthropic.claude-3-haiku-20240307-v1:0");
+        assert_eq!(r.profile_range, r.range);
+        let r = one("'us-gov.anthropic.claude-sonnet-4-5-20250929-v1:0'");
+        assert_eq!(r.geo.as_deref(), Some("us-gov"));
+        assert_eq!(r.range.start, 1);
+        let r = one("global.anthropic.claude-sonnet-4-6");
+        assert_eq!(r.geo.as_deref(), Some("global"));
+        // Not a geo prefix: glued to a longer word.
+        assert!(ids("bus.anthropic.claude-v2").is_empty());
+        assert!(ids("xx.anthropic.claude-v2").is_empty());
+        // Guardrail profiles look like profiles but name no model provider.
+        assert!(ids("us.guardrail.v1:0").is_empty());
+    }
+
+    #[test]
+    fn arns_in_every_partition() {
+        let text = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-v2";
+        let r = one(text);
+        assert_eq!(r.range, 0..text.len());
+        assert_eq!(&text[r.profile_range.clone()], "anthropic.claude-v2");
+        let arn = r.arn.unwrap();
+        assert_eq!(arn.partition, "aws");
+        assert_eq!(arn.region, "us-east-1");
+        assert_eq!(arn.account, "");
+        assert_eq!(arn.resource_type, ArnResource::FoundationModel);
+
+        let text = "arn:aws-us-gov:bedrock:us-gov-west-1:123456789012:inference-profile/us-gov.anthropic.claude-3-haiku-20240307-v1:0";
+        let r = one(text);
+        assert_eq!(r.range.start, 0);
+        assert_eq!(r.geo.as_deref(), Some("us-gov"));
+        let arn = r.arn.unwrap();
+        assert_eq!(arn.partition, "aws-us-gov");
+        assert_eq!(arn.account, "123456789012");
+        assert_eq!(arn.resource_type, ArnResource::InferenceProfile);
+
+        let r = one("arn:aws-cn:bedrock:cn-north-1::foundation-model/meta.llama3-8b-instruct-v1:0");
+        assert_eq!(r.arn.unwrap().partition, "aws-cn");
+        let r = one("arn:aws:bedrock:::foundation-model/anthropic.claude-opus-4-6-v1");
+        assert_eq!(r.arn.unwrap().region, "");
+        // Application inference profiles and provisioned models hold no model ID.
+        assert!(
+            ids("arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123def456")
+                .is_empty()
+        );
+        // IAM wildcards keep the ARN prefix.
+        let r = one("arn:aws:bedrock:*::foundation-model/anthropic.claude-v2");
+        assert_eq!(r.arn, None, "`*` is not a Region; the ID alone is still found");
+        assert_eq!(r.id, "anthropic.claude-v2");
+    }
+
+    #[test]
+    fn embedded_in_longer_strings() {
+        assert_eq!(ids("bedrock/anthropic.claude-v2"), ["anthropic.claude-v2"]);
+        assert_eq!(
+            ids("bedrock/converse/us.anthropic.claude-3-haiku-20240307-v1:0"),
+            ["anthropic.claude-3-haiku-20240307-v1:0"]
+        );
+        assert_eq!(ids("bedrock:anthropic.claude-v2"), ["anthropic.claude-v2"]);
+        assert_eq!(
+            ids("https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-v2/invoke"),
+            ["anthropic.claude-v2"]
+        );
+        assert_eq!(
+            ids("two: anthropic.claude-v2 and meta.llama3-8b-instruct-v1:0"),
+            ["anthropic.claude-v2", "meta.llama3-8b-instruct-v1:0"]
+        );
+    }
+
+    #[test]
+    fn url_encoded_colon() {
+        let text = "/model/anthropic.claude-3-sonnet-20240229-v1%3A0/invoke";
+        let r = one(text);
+        assert_eq!(r.id, "anthropic.claude-3-sonnet-20240229-v1:0");
+        assert_eq!(r.colon_encoding, Some("%3A"));
+        assert_eq!(
+            &text[r.range.clone()],
+            "anthropic.claude-3-sonnet-20240229-v1%3A0"
+        );
+        assert_eq!(
+            r.render(None, "anthropic.claude-sonnet-4-5-20250929-v1:0"),
+            "anthropic.claude-sonnet-4-5-20250929-v1%3A0"
+        );
+        let r = one("meta.llama3-8b-instruct-v1%3a0");
+        assert_eq!(r.colon_encoding, Some("%3a"));
+        assert_eq!(r.render(Some("us"), "a.b-v1:0"), "us.a.b-v1%3a0");
+        // A dangling encoded colon is not part of the ID.
+        assert_eq!(ids("anthropic.claude-v2%3A"), ["anthropic.claude-v2"]);
+    }
+
+    #[test]
+    fn render_keeps_form() {
+        let r = one("us.anthropic.claude-3-haiku-20240307-v1:0");
+        assert_eq!(
+            r.render(Some("us"), "anthropic.claude-haiku-4-5-20251001-v1:0"),
+            "us.anthropic.claude-haiku-4-5-20251001-v1:0"
+        );
+        assert_eq!(r.provider(), "anthropic");
+    }
+
+    #[test]
+    fn references_touching_interpolation_holes() {
+        let g = grammar();
+        // f"{geo}.anthropic.claude-3-haiku-20240307-v1:0"
+        let text = "{geo}.anthropic.claude-3-haiku-20240307-v1:0";
+        let refs = g.find_with_holes(text, &[0..5]);
+        assert_eq!(refs.len(), 1);
+        assert!(refs[0].split);
+        assert_eq!(refs[0].id, "anthropic.claude-3-haiku-20240307-v1:0");
+        // f"anthropic.claude-{version}"
+        let refs = g.find_with_holes("anthropic.claude-{version}", &[17..26]);
+        assert_eq!(refs.len(), 1);
+        assert!(refs[0].split);
+        assert_eq!(refs[0].id, "anthropic.claude");
+        // References inside a hole belong to the nested literal, not to this one.
+        assert!(g.find_with_holes("{m['anthropic.claude-v2']}", &[0..26]).is_empty());
+        // Untouched references in a template are whole.
+        let refs = g.find_with_holes("{x} anthropic.claude-v2", &[0..3]);
+        assert!(!refs[0].split);
+        // Without holes, `.` before the provider still rejects.
+        assert!(g.find("{geo}.anthropic.claude-v2").is_empty());
+    }
+
+    #[test]
+    fn non_ascii_around_references() {
+        let text = "modèle → anthropic.claude-v2 ✓";
+        let r = one(text);
+        assert_eq!(&text[r.range], "anthropic.claude-v2");
+    }
+
+    #[test]
+    fn prefilter() {
+        let g = grammar();
+        assert!(g.may_contain_reference(b"x = 'anthropic.claude-v2'"));
+        assert!(!g.may_contain_reference(b"print('hello')"));
+    }
+
+    #[test]
+    fn shape_of_unknown_ids() {
+        assert!(looks_like_model_id("anthropic.claude-3-haiku-20240307-v1:1"));
+        assert!(looks_like_model_id("amazon.titan-text-express-v2"));
+        assert!(!looks_like_model_id("amazon.com"));
+        assert!(!looks_like_model_id("meta.url"));
+        assert!(!looks_like_model_id("amazon.s3"));
+        assert!(!looks_like_model_id("amazon.co.uk"));
+        assert!(!looks_like_model_id("anthropic"));
+    }
+
+    #[test]
+    fn region_to_geo() {
+        assert_eq!(geos_for_region("us-east-1"), ["us"]);
+        assert_eq!(geos_for_region("us-gov-west-1"), ["us-gov"]);
+        assert_eq!(geos_for_region("eu-west-3"), ["eu"]);
+        assert_eq!(geos_for_region("ap-northeast-1"), ["jp", "apac"]);
+        assert_eq!(geos_for_region("ap-southeast-2"), ["au", "apac"]);
+        assert_eq!(geos_for_region("ap-south-1"), ["apac"]);
+        assert!(geos_for_region("").is_empty());
+    }
+}

@@ -1,0 +1,680 @@
+//! Plan: from a file's text to its findings and fixes.
+//!
+//! For each span the extractor returns, the grammar finds model references; each reference is
+//! looked up in the rules table, its state computed for the as-of date, its replacement chain
+//! resolved, and the rewrite rendered in the form of the original (ARN, geo prefix, encoding).
+//! The safety class follows DESIGN.md: same request-body family in code is safe; a body-family
+//! change, a comment or docstring, or a suggested replacement is review; embeddings,
+//! provisioned-throughput variants, mantle-only IDs and IDs split by an interpolation are
+//! never rewritten by text.
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+
+use crate::extract::{self, Language, SpanContext, SyntaxError};
+use crate::finding::{Edit, Finding, FindingState, Fix, ReplacementInfo, Safety};
+use crate::model_ref::{ArnResource, ModelRef, geos_for_region, looks_like_model_id};
+use crate::rules::lifecycle::{self, Status};
+use crate::rules::resolve::Hop;
+use crate::rules::{Endpoint, Kind, Model, Provenance, ResolveOptions, Rules, State};
+
+/// Everything that decides how references are judged and rewritten.
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    /// Date, Region and suggested-replacement settings.
+    pub resolve: ResolveOptions,
+    /// Geography prefix to add when a bare ID's replacement needs an inference profile.
+    pub profile_prefix: Option<String>,
+}
+
+/// The findings of one file.
+#[derive(Debug, Clone, Default)]
+pub struct FilePlan {
+    /// Findings in file order.
+    pub findings: Vec<Finding>,
+    /// Set when the file did not parse; its findings are then reported but never fixed,
+    /// because a rewrite could not be verified by re-parsing.
+    pub syntax_error: Option<SyntaxError>,
+}
+
+/// Byte length of a UTF-8 byte-order mark at the start of `source`, if any.
+pub fn bom_len(source: &str) -> usize {
+    if source.starts_with('\u{feff}') { 3 } else { 0 }
+}
+
+/// Find and judge every model reference in `source` (a whole file).
+pub fn plan_file(
+    source: &str,
+    language: Language,
+    rules: &Rules,
+    options: &PlanOptions,
+) -> FilePlan {
+    let offset = bom_len(source);
+    let extraction = extract::extract(language, &source[offset..]);
+    let lines = LineIndex::new(source);
+    let mut findings = Vec::new();
+    for span in &extraction.spans {
+        let start = span.range.start + offset;
+        let Some(text) = source.get(start..span.range.end + offset) else {
+            continue;
+        };
+        let holes: Vec<Range<usize>> = span
+            .holes
+            .iter()
+            .map(|h| h.start + offset - start..h.end + offset - start)
+            .collect();
+        for r in rules.grammar().find_with_holes(text, &holes) {
+            if let Some(f) = judge(source, start, &r, span.context, rules, options, &lines) {
+                findings.push(f);
+            }
+        }
+    }
+    findings.sort_by_key(|f| f.range.start);
+    let syntax_error = extraction.syntax_error;
+    if syntax_error.is_some() {
+        for f in &mut findings {
+            f.fix = None;
+        }
+    }
+    FilePlan {
+        findings,
+        syntax_error,
+    }
+}
+
+/// Line starts of a file, for byte offset → line and column.
+struct LineIndex<'a> {
+    source: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(source: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1))
+            .collect();
+        LineIndex { source, starts }
+    }
+
+    /// 1-based line and character column.
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let column = self.source.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        (line, column)
+    }
+}
+
+/// What the table says about a known model on the as-of date.
+fn finding_state(state: State) -> FindingState {
+    match state {
+        State::Active => FindingState::Active,
+        State::Legacy => FindingState::Legacy,
+        State::Eol => FindingState::Eol,
+    }
+}
+
+/// Build the finding for one reference, or `None` when the text is not a reference
+/// (a family prefix such as `anthropic.claude-3`, or a dotted name like `amazon.com`).
+fn judge(
+    source: &str,
+    base: usize,
+    r: &ModelRef,
+    context: SpanContext,
+    rules: &Rules,
+    options: &PlanOptions,
+    lines: &LineIndex,
+) -> Option<Finding> {
+    let range = r.range.start + base..r.range.end + base;
+    let (line, column) = lines.line_col(range.start);
+    let (end_line, end_column) = lines.line_col(range.end);
+    let mut finding = Finding {
+        original: source[range.clone()].to_string(),
+        range,
+        line,
+        column,
+        end_line,
+        end_column,
+        model_id: r.id.clone(),
+        model_name: None,
+        geo: r.geo.clone(),
+        context,
+        state: FindingState::Unknown,
+        legacy_date: None,
+        extended_access_date: None,
+        eol_date: None,
+        replacement: None,
+        safety: Some(Safety::Review),
+        fix: None,
+        reason: String::new(),
+        notes: Vec::new(),
+    };
+    let Some(model) = rules.get(&r.id) else {
+        if r.split && (looks_like_model_id(&r.id) || rules.is_family_prefix(&r.id)) {
+            finding.reason = "model ID assembled with an interpolation; check the full ID by hand".into();
+            return Some(finding);
+        }
+        if rules.is_family_prefix(&r.id) || !looks_like_model_id(&r.id) {
+            return None;
+        }
+        finding.reason = unknown_reason(&r.id, rules);
+        return Some(finding);
+    };
+
+    // An ARN's Region says where the call runs: evaluate that Region's dates.
+    let mut resolve = options.resolve.clone();
+    if resolve.region.is_none()
+        && let Some(arn) = &r.arn
+        && !arn.region.is_empty()
+    {
+        resolve.region = Some(arn.region.clone());
+    }
+    let status = lifecycle::status(model, resolve.as_of, resolve.region.as_deref());
+    finding.model_name = Some(model.name.clone());
+    finding.state = finding_state(status.state);
+    finding.legacy_date = status.legacy_date;
+    finding.extended_access_date = status.extended_access_date;
+    finding.eol_date = status.eol_date;
+    finding.notes = model.notes.clone();
+    if status.state == State::Active {
+        finding.safety = None;
+        finding.reason = match status.eol_date {
+            Some(eol) => format!("active; end of life announced for {eol}"),
+            None => "active".into(),
+        };
+        return Some(finding);
+    }
+    migrate(&mut finding, r, base, model, &status, rules, options, &resolve);
+    Some(finding)
+}
+
+/// Why an unknown ID is reported, with the closest known ID when it looks like a typo.
+fn unknown_reason(id: &str, rules: &Rules) -> String {
+    let provider = id.split('.').next().unwrap_or_default();
+    let closest = rules
+        .models()
+        .iter()
+        .filter(|m| m.provider == provider)
+        .map(|m| (strsim::levenshtein(id, &m.id), &m.id))
+        .min();
+    match closest {
+        Some((distance, known)) if distance <= 3 => {
+            format!("unknown model ID (not in the rules table); did you mean `{known}`?")
+        }
+        _ => "unknown model ID (not in the rules table): a typo, or a model newer than the table (add it with --rules)".into(),
+    }
+}
+
+/// Fill in replacement, fix, safety and reason for a legacy or end-of-life reference.
+#[allow(clippy::too_many_arguments)]
+fn migrate(
+    finding: &mut Finding,
+    r: &ModelRef,
+    base: usize,
+    model: &Model,
+    status: &Status,
+    rules: &Rules,
+    options: &PlanOptions,
+    resolve: &ResolveOptions,
+) {
+    finding.safety = Some(Safety::Review);
+    if let Some(reason) = never_rewritten(model, r) {
+        finding.reason = reason;
+        return;
+    }
+    let resolution = rules.resolve(&model.id, resolve);
+    let Some(target) = &resolution.target else {
+        finding.reason = no_target_reason(status, &resolution);
+        return;
+    };
+    let Some(target_model) = rules.get(&target.id) else {
+        return;
+    };
+    let via: Vec<String> = resolution
+        .chain
+        .iter()
+        .take(resolution.chain.len().saturating_sub(1))
+        .map(|h| h.id.clone())
+        .collect();
+    let mut info = ReplacementInfo {
+        model_id: target.id.clone(),
+        text: None,
+        provenance: target.provenance,
+        state: finding_state(target.status.state),
+        eol_date: target.status.eol_date,
+        via,
+    };
+    add_target_notes(finding, target, target_model, &resolution.alternatives);
+
+    let geo = match choose_geo(r, target_model, resolve.region.as_deref(), options) {
+        Ok(geo) => geo,
+        Err(reason) => {
+            finding.reason = reason;
+            finding.replacement = Some(info);
+            return;
+        }
+    };
+    let text = r.render(geo.as_deref(), &target.id);
+    info.text = Some(text.clone());
+    finding.replacement = Some(info);
+    if r.split {
+        finding.reason =
+            "model ID assembled with an interpolation; rewrite the parts by hand".into();
+        return;
+    }
+    let (safety, reason) = classify(finding.context, model, target_model, target.provenance);
+    finding.safety = Some(safety);
+    finding.reason = reason;
+    finding.fix = Some(Fix {
+        edits: vec![Edit {
+            range: r.profile_range.start + base..r.profile_range.end + base,
+            content: text,
+        }],
+        safety,
+    });
+}
+
+/// Models that no string substitution can migrate, with the reason and what to do.
+fn never_rewritten(model: &Model, r: &ModelRef) -> Option<String> {
+    if let Some(base) = &model.variant_of {
+        return Some(format!(
+            "provisioned-throughput variant of `{base}`: a throughput purchase, not a string; buy throughput for a replacement model, then change the ID by hand"
+        ));
+    }
+    if model.kind == Kind::Embedding {
+        return Some(
+            "embedding model: a replacement has a different vector space; re-embed stored vectors, then change the ID by hand".into(),
+        );
+    }
+    if model.endpoint == Endpoint::Mantle {
+        return Some(
+            "bedrock-mantle ID: it is not valid on bedrock-runtime and has no runtime replacement to write by text".into(),
+        );
+    }
+    if r.geo.is_none()
+        && r.arn.as_ref().map(|a| a.resource_type) == Some(ArnResource::InferenceProfile)
+    {
+        return Some(
+            "inference-profile ARN without a known geography prefix; change it by hand".into(),
+        );
+    }
+    None
+}
+
+fn no_target_reason(status: &Status, resolution: &crate::rules::Resolution) -> String {
+    let when = describe_status(status);
+    let mut reason = if resolution.dead_end() {
+        let chain: Vec<String> = resolution
+            .chain
+            .iter()
+            .map(|h| match h.status.eol_date {
+                Some(d) => format!("`{}` (EOL {d})", h.id),
+                None => format!("`{}` (EOL)", h.id),
+            })
+            .collect();
+        format!("{when}; no live replacement: the official chain ends at {}", chain.join(" → "))
+    } else {
+        format!("{when}; AWS publishes no replacement")
+    };
+    if let Some(s) = &resolution.suggestion {
+        let source = s.source.as_deref().unwrap_or("unsourced");
+        reason.push_str(&format!(
+            "; suggested: `{}` ({source}; apply with --suggested)",
+            s.id
+        ));
+    }
+    reason
+}
+
+/// "EOL since 2026-03-01", "legacy since 2026-07-08, EOL on 2027-01-08".
+pub fn describe_status(status: &Status) -> String {
+    let day = |d: Option<NaiveDate>| d.map_or_else(|| "an unpublished date".to_string(), |d| d.to_string());
+    match status.state {
+        State::Eol => match status.eol_date {
+            Some(d) => format!("end of life since {d}"),
+            None => "end of life".into(),
+        },
+        State::Legacy if status.extended_access => format!(
+            "legacy, in extended access since {}, end of life on {}",
+            day(status.extended_access_date),
+            day(status.eol_date)
+        ),
+        State::Legacy => format!(
+            "legacy since {}, end of life on {}",
+            day(status.legacy_date),
+            day(status.eol_date)
+        ),
+        State::Active => "active".into(),
+    }
+}
+
+fn add_target_notes(finding: &mut Finding, target: &Hop, model: &Model, alternatives: &[String]) {
+    if target.status.state == State::Legacy {
+        let eol = target
+            .status
+            .eol_date
+            .map_or_else(|| "not announced".to_string(), |d| d.to_string());
+        finding.notes.push(format!(
+            "replacement `{}` is itself legacy, end of life {eol}",
+            target.id
+        ));
+    }
+    if !alternatives.is_empty() {
+        finding.notes.push(format!(
+            "other replacements listed: {}",
+            alternatives
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    for note in &model.notes {
+        finding.notes.push(format!("{}: {note}", model.id));
+    }
+}
+
+/// The geography prefix for the replacement, or why none can be chosen.
+fn choose_geo(
+    r: &ModelRef,
+    target: &Model,
+    region: Option<&str>,
+    options: &PlanOptions,
+) -> Result<Option<String>, String> {
+    let profiles = || {
+        if target.profiles.is_empty() {
+            "none".to_string()
+        } else {
+            target.profiles.join(", ")
+        }
+    };
+    let arn_region = r.arn.as_ref().map(|a| a.region.as_str()).filter(|s| !s.is_empty());
+    if let Some(geo) = &r.geo {
+        if target.has_profile(geo) {
+            return Ok(Some(geo.clone()));
+        }
+        if let Some(found) = arn_region
+            .and_then(|reg| geos_for_region(reg).iter().find(|g| target.has_profile(g)))
+        {
+            return Ok(Some(found.to_string()));
+        }
+        return Err(format!(
+            "replacement `{}` has no `{geo}.` inference profile (it has: {}); choose a profile by hand",
+            target.id,
+            profiles()
+        ));
+    }
+    if target.invocable_bare(region) {
+        return Ok(None);
+    }
+    if r.arn.as_ref().map(|a| a.resource_type) == Some(ArnResource::FoundationModel) {
+        return Err(format!(
+            "replacement `{}` cannot be invoked on demand, so a foundation-model ARN cannot call it; use an inference-profile ARN (…:ACCOUNT:inference-profile/GEO.{})",
+            target.id, target.id
+        ));
+    }
+    match &options.profile_prefix {
+        Some(p) if target.has_profile(p) => Ok(Some(p.clone())),
+        Some(p) => Err(format!(
+            "replacement `{}` has no `{p}.` inference profile (it has: {}); pass another --profile-prefix",
+            target.id,
+            profiles()
+        )),
+        None => Err(format!(
+            "replacement `{}` can only be invoked through an inference profile; pass --profile-prefix with one of: {}",
+            target.id,
+            profiles()
+        )),
+    }
+}
+
+/// Safety of swapping `model` for `target` at a reference in `context`.
+fn classify(
+    context: SpanContext,
+    model: &Model,
+    target: &Model,
+    provenance: Provenance,
+) -> (Safety, String) {
+    match context {
+        SpanContext::Comment => {
+            return (Safety::Review, "in a comment: documentation is left to review".into());
+        }
+        SpanContext::Docstring => {
+            return (Safety::Review, "in a docstring: documentation is left to review".into());
+        }
+        SpanContext::Code => {}
+    }
+    if provenance == Provenance::Suggested {
+        return (
+            Safety::Review,
+            "replacement is a suggestion, not published by AWS".into(),
+        );
+    }
+    if model.body != target.body || model.kind != target.kind {
+        return (
+            Safety::Review,
+            format!(
+                "request body changes ({} → {}): InvokeModel callers must rewrite the request and response handling; Converse callers are unaffected",
+                model.body, target.body
+            ),
+        );
+    }
+    (
+        Safety::Safe,
+        format!("same request format ({})", model.body),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::load::load_from_str;
+
+    const TABLE: &str = r#"
+schema_version = 1
+geo_prefixes = ["us", "eu", "apac", "jp", "au", "global"]
+
+[[model]]
+id = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+body = "anthropic-messages"
+profiles = ["us", "eu", "apac"]
+lifecycle = [
+  { regions = ["us-east-1"], legacy = 2025-08-25, eol = 2026-03-01 },
+  { regions = ["ap-northeast-1"], legacy = 2026-01-30, eol = 2026-07-30 },
+]
+replacement = [{ id = "anthropic.claude-sonnet-4-5-20250929-v1:0", provenance = "official", source = "S1" }]
+
+[[model]]
+id = "anthropic.claude-sonnet-4-5-20250929-v1:0"
+body = "anthropic-messages"
+on_demand = false
+profiles = ["us", "eu", "jp", "au", "global"]
+lifecycle = [{ legacy = 2026-10-08, eol = 2027-04-08 }]
+notes = ["rejects temperature and top_p together"]
+
+[[model]]
+id = "anthropic.claude-v2"
+body = "anthropic-text-completions"
+lifecycle = [{ legacy = 2025-01-21, eol = 2025-07-21 }]
+replacement = [{ id = "anthropic.claude-sonnet-4-5-20250929-v1:0", provenance = "official" }]
+
+[[model]]
+id = "amazon.titan-text-express-v1"
+body = "titan-text"
+lifecycle = [{ legacy = 2025-01-31, eol = 2025-08-15 }]
+replacement = [{ id = "amazon.nova-micro-v1:0", provenance = "official" }]
+
+[[model]]
+id = "amazon.nova-micro-v1:0"
+body = "nova-messages"
+profiles = ["us"]
+
+[[model]]
+id = "meta.llama2-13b-chat-v1"
+body = "meta-llama"
+lifecycle = [{ eol = 2024-10-30 }]
+replacement = [{ id = "meta.llama3-1-8b-instruct-v1:0", provenance = "official" }]
+
+[[model]]
+id = "meta.llama3-1-8b-instruct-v1:0"
+body = "meta-llama"
+
+[[model]]
+id = "amazon.titan-embed-text-v1"
+kind = "embedding"
+body = "embedding"
+state = "eol"
+
+[[model]]
+id = "anthropic.claude-3-sonnet-20240229-v1:0:200k"
+variant_of = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+state = "eol"
+"#;
+
+    fn plan(src: &str, prefix: Option<&str>) -> Vec<Finding> {
+        let rules = load_from_str(TABLE, "t.toml").unwrap();
+        let options = PlanOptions {
+            resolve: ResolveOptions {
+                as_of: "2026-11-21".parse().unwrap(),
+                region: None,
+                follow_suggested: false,
+            },
+            profile_prefix: prefix.map(str::to_string),
+        };
+        plan_file(src, Language::Python, &rules, &options).findings
+    }
+
+    fn one(src: &str, prefix: Option<&str>) -> Finding {
+        let f = plan(src, prefix);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        f.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn same_family_with_a_profile_is_safe() {
+        let f = one("m = 'us.anthropic.claude-3-5-sonnet-20240620-v1:0'\n", None);
+        assert_eq!(f.state, FindingState::Eol);
+        assert_eq!(f.eol_date, Some("2026-03-01".parse().unwrap()));
+        let fix = f.fix.unwrap();
+        assert_eq!(fix.safety, Safety::Safe);
+        assert_eq!(fix.edits[0].content, "us.anthropic.claude-sonnet-4-5-20250929-v1:0");
+        assert_eq!(fix.edits[0].range, 5..49);
+        assert!(f.notes.iter().any(|n| n.contains("itself legacy")));
+        assert!(f.notes.iter().any(|n| n.contains("temperature")));
+        assert_eq!((f.line, f.column), (1, 6));
+    }
+
+    #[test]
+    fn bare_id_needs_a_profile_prefix() {
+        let f = one("m = 'anthropic.claude-3-5-sonnet-20240620-v1:0'\n", None);
+        assert_eq!(f.fix, None);
+        assert_eq!(f.safety, Some(Safety::Review));
+        assert!(f.reason.contains("pass --profile-prefix with one of: us, eu, jp, au, global"), "{}", f.reason);
+        let f = one("m = 'anthropic.claude-3-5-sonnet-20240620-v1:0'\n", Some("eu"));
+        assert_eq!(f.fix.unwrap().edits[0].content, "eu.anthropic.claude-sonnet-4-5-20250929-v1:0");
+        let f = one("m = 'anthropic.claude-3-5-sonnet-20240620-v1:0'\n", Some("apac"));
+        assert_eq!(f.fix, None);
+        assert!(f.reason.contains("has no `apac.` inference profile"));
+    }
+
+    #[test]
+    fn prefix_that_does_not_carry_over() {
+        let f = one("m = 'apac.anthropic.claude-3-5-sonnet-20240620-v1:0'\n", None);
+        assert_eq!(f.fix, None);
+        assert!(f.reason.contains("no `apac.` inference profile"), "{}", f.reason);
+        // An inference-profile ARN in Tokyo picks `jp.` and Tokyo's dates.
+        let f = one(
+            "m = 'arn:aws:bedrock:ap-northeast-1:123456789012:inference-profile/apac.anthropic.claude-3-5-sonnet-20240620-v1:0'\n",
+            None,
+        );
+        assert_eq!(f.eol_date, Some("2026-07-30".parse().unwrap()));
+        let fix = f.fix.unwrap();
+        assert_eq!(fix.edits[0].content, "jp.anthropic.claude-sonnet-4-5-20250929-v1:0");
+    }
+
+    #[test]
+    fn body_family_change_is_review() {
+        let f = one("m = 'amazon.titan-text-express-v1'\n", None);
+        let fix = f.fix.unwrap();
+        assert_eq!(fix.safety, Safety::Review);
+        assert_eq!(fix.edits[0].content, "amazon.nova-micro-v1:0");
+        assert!(f.reason.contains("titan-text → nova-messages"), "{}", f.reason);
+    }
+
+    #[test]
+    fn llama_same_body_bare_is_safe() {
+        let f = one("m = \"bedrock/meta.llama2-13b-chat-v1\"\n", None);
+        let fix = f.fix.unwrap();
+        assert_eq!(fix.safety, Safety::Safe);
+        assert_eq!(fix.edits[0].content, "meta.llama3-1-8b-instruct-v1:0");
+        assert_eq!(&"m = \"bedrock/meta.llama2-13b-chat-v1\"\n"[fix.edits[0].range.clone()], "meta.llama2-13b-chat-v1");
+    }
+
+    #[test]
+    fn comments_and_docstrings_are_review() {
+        let f = one("# uses meta.llama2-13b-chat-v1\n", None);
+        assert_eq!(f.context, SpanContext::Comment);
+        assert_eq!(f.fix.unwrap().safety, Safety::Review);
+    }
+
+    #[test]
+    fn never_rewritten_kinds() {
+        let f = one("e = 'amazon.titan-embed-text-v1'\n", None);
+        assert_eq!(f.fix, None);
+        assert!(f.reason.starts_with("embedding model"));
+        let f = one("p = 'anthropic.claude-3-sonnet-20240229-v1:0:200k'\n", None);
+        assert_eq!(f.fix, None);
+        assert!(f.reason.starts_with("provisioned-throughput variant"));
+    }
+
+    #[test]
+    fn unknown_and_not_references() {
+        let f = one("m = 'anthropic.claude-3-5-sonnet-20240620-v1:1'\n", None);
+        assert_eq!(f.state, FindingState::Unknown);
+        assert!(f.reason.contains("did you mean `anthropic.claude-3-5-sonnet-20240620-v1:0`"), "{}", f.reason);
+        assert!(plan("if m.startswith('anthropic.claude-3'): pass\nu = 'https://amazon.com'\n", None).is_empty());
+    }
+
+    #[test]
+    fn split_ids_are_review_without_fix() {
+        let f = one("m = f'{geo}.meta.llama2-13b-chat-v1'\n", None);
+        assert_eq!(f.fix, None);
+        assert!(f.reason.contains("interpolation"));
+        let f = one("m = f'anthropic.claude-{v}'\n", None);
+        assert_eq!(f.state, FindingState::Unknown);
+        assert!(f.reason.contains("interpolation"));
+    }
+
+    #[test]
+    fn active_models_need_nothing() {
+        let f = one("m = 'meta.llama3-1-8b-instruct-v1:0'\n", None);
+        assert_eq!(f.state, FindingState::Active);
+        assert_eq!(f.safety, None);
+        assert_eq!(f.fix, None);
+    }
+
+    #[test]
+    fn bom_and_crlf_offsets() {
+        let src = "\u{feff}a = 1\r\nm = 'meta.llama2-13b-chat-v1'\r\n";
+        let f = one(src, None);
+        assert_eq!((f.line, f.column), (2, 6));
+        assert_eq!(&src[f.range.clone()], "meta.llama2-13b-chat-v1");
+    }
+
+    #[test]
+    fn syntax_errors_drop_fixes() {
+        let rules = load_from_str(TABLE, "t.toml").unwrap();
+        let options = PlanOptions {
+            resolve: ResolveOptions {
+                as_of: "2026-11-21".parse().unwrap(),
+                ..Default::default()
+            },
+            profile_prefix: None,
+        };
+        let plan = plan_file("m = ('meta.llama2-13b-chat-v1'\n", Language::Python, &rules, &options);
+        assert!(plan.syntax_error.is_some());
+        assert_eq!(plan.findings.len(), 1);
+        assert_eq!(plan.findings[0].fix, None);
+    }
+}

@@ -1,0 +1,177 @@
+//! State as of a date: Active → Legacy → (extended access) → End of life.
+//!
+//! AWS publishes dates, sometimes per Region. The state is computed from them rather than
+//! stored, so the answer changes on the right day by itself. With no Region given, the most
+//! urgent (earliest) date of each kind across all Region groups applies: a reference in code
+//! does not say where it runs, and the earliest retirement is the one that breaks first.
+
+use chrono::NaiveDate;
+
+use super::{Lifecycle, Model, State};
+
+/// A model's lifecycle as seen on one date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Status {
+    /// The state on the date.
+    pub state: State,
+    /// True when the model is past its public-extended-access date (still legacy).
+    pub extended_access: bool,
+    /// Legacy date that applies.
+    pub legacy_date: Option<NaiveDate>,
+    /// Extended-access date that applies.
+    pub extended_access_date: Option<NaiveDate>,
+    /// End-of-life date that applies.
+    pub eol_date: Option<NaiveDate>,
+}
+
+/// The date groups that apply in `region`: those naming it, else those that name no Region
+/// ("every Region AWS listed"). A model that AWS retired only elsewhere has none: it stays
+/// active there ("a model can remain Active in other Regions").
+fn groups_for<'a>(lifecycle: &'a [Lifecycle], region: &str) -> Vec<&'a Lifecycle> {
+    let named: Vec<&Lifecycle> = lifecycle
+        .iter()
+        .filter(|g| g.regions.iter().any(|r| r == region))
+        .collect();
+    if !named.is_empty() {
+        return named;
+    }
+    lifecycle.iter().filter(|g| g.regions.is_empty()).collect()
+}
+
+fn earliest(groups: &[&Lifecycle], field: fn(&Lifecycle) -> Option<NaiveDate>) -> Option<NaiveDate> {
+    groups.iter().filter_map(|g| field(g)).min()
+}
+
+/// The status of `model` on `as_of`, in `region` or (with `None`) by the most urgent dates.
+pub fn status(model: &Model, as_of: NaiveDate, region: Option<&str>) -> Status {
+    let groups: Vec<&Lifecycle> = match region {
+        Some(r) => groups_for(&model.lifecycle, r),
+        None => model.lifecycle.iter().collect(),
+    };
+    let legacy_date = earliest(&groups, |g| g.legacy);
+    let extended_access_date = earliest(&groups, |g| g.extended_access);
+    let eol_date = earliest(&groups, |g| g.eol);
+    let reached = |d: Option<NaiveDate>| d.is_some_and(|d| d <= as_of);
+    let by_dates = if reached(eol_date) {
+        State::Eol
+    } else if reached(legacy_date) || reached(extended_access_date) {
+        State::Legacy
+    } else {
+        State::Active
+    };
+    let state = model.explicit_state.unwrap_or(by_dates);
+    Status {
+        state,
+        extended_access: state == State::Legacy && reached(extended_access_date),
+        legacy_date,
+        extended_access_date,
+        eol_date,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{Endpoint, Kind};
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn group(regions: &[&str], legacy: &str, ext: &str, eol: &str) -> Lifecycle {
+        let opt = |s: &str| (!s.is_empty()).then(|| d(s));
+        Lifecycle {
+            regions: regions.iter().map(|r| r.to_string()).collect(),
+            legacy: opt(legacy),
+            extended_access: opt(ext),
+            eol: opt(eol),
+        }
+    }
+
+    fn model(lifecycle: Vec<Lifecycle>) -> Model {
+        Model {
+            id: "anthropic.claude-3-5-sonnet-20240620-v1:0".into(),
+            name: "Claude 3.5 Sonnet".into(),
+            provider: "anthropic".into(),
+            body: "anthropic-messages".into(),
+            kind: Kind::Text,
+            explicit_state: None,
+            on_demand: true,
+            on_demand_regions: vec![],
+            profiles: vec![],
+            endpoint: Endpoint::Runtime,
+            variant_of: None,
+            sources: vec![],
+            citation: None,
+            notes: vec![],
+            lifecycle,
+            replacements: vec![],
+        }
+    }
+
+    /// Claude 3.5 Sonnet v1: EOL 2026-03-01 in US/EU, 2026-07-30 in APAC.
+    fn split() -> Model {
+        model(vec![
+            group(&["us-east-1", "eu-west-1"], "2025-08-25", "2025-12-01", "2026-03-01"),
+            group(&["ap-northeast-1"], "2026-01-30", "2026-04-30", "2026-07-30"),
+        ])
+    }
+
+    #[test]
+    fn state_follows_the_calendar() {
+        let m = model(vec![group(&[], "2026-03-10", "2026-06-10", "2026-09-10")]);
+        assert_eq!(status(&m, d("2026-03-09"), None).state, State::Active);
+        assert_eq!(status(&m, d("2026-03-10"), None).state, State::Legacy);
+        let s = status(&m, d("2026-06-10"), None);
+        assert_eq!(s.state, State::Legacy);
+        assert!(s.extended_access);
+        assert!(!status(&m, d("2026-06-09"), None).extended_access);
+        assert_eq!(status(&m, d("2026-09-09"), None).state, State::Legacy);
+        assert_eq!(status(&m, d("2026-09-10"), None).state, State::Eol);
+    }
+
+    #[test]
+    fn default_takes_the_most_urgent_region() {
+        let s = status(&split(), d("2026-04-01"), None);
+        assert_eq!(s.state, State::Eol);
+        assert_eq!(s.eol_date, Some(d("2026-03-01")));
+    }
+
+    #[test]
+    fn region_picks_its_own_dates() {
+        let m = split();
+        let s = status(&m, d("2026-04-01"), Some("ap-northeast-1"));
+        assert_eq!(s.state, State::Legacy);
+        assert_eq!(s.eol_date, Some(d("2026-07-30")));
+        assert_eq!(status(&m, d("2026-04-01"), Some("us-east-1")).state, State::Eol);
+        // A Region the notice does not name keeps the model active there.
+        let s = status(&m, d("2026-12-01"), Some("sa-east-1"));
+        assert_eq!(s.state, State::Active);
+        assert_eq!(s.eol_date, None);
+    }
+
+    #[test]
+    fn groups_without_regions_apply_to_unnamed_regions() {
+        let m = model(vec![
+            group(&[], "2025-10-28", "2026-01-27", "2026-04-28"),
+            group(&["us-gov-west-1"], "2026-01-30", "2026-04-30", "2026-07-30"),
+        ]);
+        assert_eq!(status(&m, d("2026-05-01"), Some("eu-west-1")).state, State::Eol);
+        assert_eq!(status(&m, d("2026-05-01"), Some("us-gov-west-1")).state, State::Legacy);
+    }
+
+    #[test]
+    fn explicit_state_overrides_dates() {
+        let mut m = model(vec![]);
+        assert_eq!(status(&m, d("2030-01-01"), None).state, State::Active);
+        m.explicit_state = Some(State::Eol);
+        assert_eq!(status(&m, d("2000-01-01"), None).state, State::Eol);
+    }
+
+    #[test]
+    fn eol_without_legacy_date_is_eol() {
+        let m = model(vec![group(&[], "", "", "2025-01-01")]);
+        assert_eq!(status(&m, d("2025-01-01"), None).state, State::Eol);
+        assert_eq!(status(&m, d("2024-12-31"), None).state, State::Active);
+    }
+}

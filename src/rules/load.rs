@@ -1,0 +1,575 @@
+//! Loading rules: parse, overlay, validate.
+//!
+//! The embedded table comes first; each overlay (`--rules FILE`) is applied on top in order.
+//! An overlay `[[model]]` with a known `id` changes only the keys it writes — except
+//! `replacement`, whose entries are put *before* the existing ones (so a `policy` choice is
+//! preferred while AWS's official one is still listed), and `lifecycle`, which replaces the
+//! date groups whole. A new `id` adds a model.
+//!
+//! Every error names the file, line and column of the offending value (the TOML parser keeps
+//! spans), so `bedrock-migrate rules validate` reads like a compiler.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use toml::Spanned;
+use toml::value::Datetime;
+
+use super::schema::{LifecycleEntry, ModelEntry, RulesFile};
+use super::{
+    DEFAULT_RULES, DEFAULT_RULES_NAME, Endpoint, Lifecycle, Model, Replacement, Rules,
+};
+use crate::extract::line_col;
+
+/// The only schema version this build reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A rules file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    /// The file is not valid TOML or does not follow the schema.
+    #[error("{path}:{line}:{column}: {message}")]
+    Invalid {
+        /// File name as given.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// The file could not be read.
+    #[error("{path}: cannot read rules file: {source}")]
+    Io {
+        /// File name as given.
+        path: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// One parsed file, kept with its text so errors can point into it.
+struct Parsed<'a> {
+    name: &'a str,
+    text: &'a str,
+    file: RulesFile,
+}
+
+impl Parsed<'_> {
+    fn error(&self, span: Range<usize>, message: impl Into<String>) -> RulesError {
+        let (line, column) = line_col(self.text, span.start);
+        RulesError::Invalid {
+            path: self.name.to_string(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+}
+
+/// The embedded table alone.
+pub fn load_default() -> Result<Rules, RulesError> {
+    load_sources(&[(DEFAULT_RULES, DEFAULT_RULES_NAME)])
+}
+
+/// The embedded table with the overlay files applied in order.
+pub fn load_with_overlays(paths: &[impl AsRef<Path>]) -> Result<Rules, RulesError> {
+    let texts: Vec<(String, String)> = paths
+        .iter()
+        .map(|p| {
+            let p = p.as_ref();
+            let name = p.display().to_string();
+            std::fs::read_to_string(p)
+                .map(|t| (t, name.clone()))
+                .map_err(|source| RulesError::Io { path: name, source })
+        })
+        .collect::<Result<_, _>>()?;
+    let mut sources: Vec<(&str, &str)> = vec![(DEFAULT_RULES, DEFAULT_RULES_NAME)];
+    sources.extend(texts.iter().map(|(t, n)| (t.as_str(), n.as_str())));
+    load_sources(&sources)
+}
+
+/// A single table from text (tests, `rules validate` of a full table).
+pub fn load_from_str(text: &str, name: &str) -> Result<Rules, RulesError> {
+    load_sources(&[(text, name)])
+}
+
+/// Tables from `(text, name)` pairs: the first is the base, the rest overlays.
+pub fn load_sources(sources: &[(&str, &str)]) -> Result<Rules, RulesError> {
+    let parsed: Vec<Parsed> = sources
+        .iter()
+        .map(|&(text, name)| parse(text, name))
+        .collect::<Result<_, _>>()?;
+
+    let mut geo_prefixes: Vec<String> = Vec::new();
+    let mut citations = BTreeMap::new();
+    for p in &parsed {
+        for g in &p.file.geo_prefixes {
+            if !geo_prefixes.contains(g) {
+                geo_prefixes.push(g.clone());
+            }
+        }
+        citations.extend(p.file.sources.clone());
+    }
+    let all_ids: HashSet<&str> = parsed
+        .iter()
+        .flat_map(|p| p.file.model.iter().map(|m| m.id.get_ref().as_str()))
+        .collect();
+    for p in &parsed {
+        check_duplicates(p)?;
+        for entry in &p.file.model {
+            check_entry(p, entry, &all_ids, &geo_prefixes)?;
+        }
+    }
+
+    let mut models: Vec<Model> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    // Where each model's replacement list was last written, for cycle errors.
+    let mut replacement_origin: HashMap<String, (usize, Range<usize>)> = HashMap::new();
+    for (file_index, p) in parsed.iter().enumerate() {
+        for entry in &p.file.model {
+            let id = entry.id.get_ref().clone();
+            if entry.replacement.is_some() {
+                replacement_origin.insert(id.clone(), (file_index, entry.id.span()));
+            }
+            match index.get(&id) {
+                Some(&i) => apply(&mut models[i], entry),
+                None => {
+                    index.insert(id.clone(), models.len());
+                    let mut model = defaults(&id);
+                    apply(&mut model, entry);
+                    models.push(model);
+                }
+            }
+        }
+    }
+    if let Some(id) = find_cycle(&models, &index) {
+        let (file_index, span) = &replacement_origin[&id];
+        return Err(parsed[*file_index].error(
+            span.clone(),
+            format!("replacement cycle through `{id}`: a chain of replacements leads back to it; remove one of the replacements"),
+        ));
+    }
+    Ok(Rules::new(models, geo_prefixes, citations))
+}
+
+fn parse<'a>(text: &'a str, name: &'a str) -> Result<Parsed<'a>, RulesError> {
+    let file: RulesFile = toml::from_str(text).map_err(|e| {
+        let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+        RulesError::Invalid {
+            path: name.to_string(),
+            line,
+            column,
+            message: e.message().trim().to_string(),
+        }
+    })?;
+    let parsed = Parsed { name, text, file };
+    match &parsed.file.schema_version {
+        None => Err(parsed.error(
+            0..0,
+            format!("missing `schema_version`; add `schema_version = {SCHEMA_VERSION}` at the top"),
+        )),
+        Some(v) if *v.get_ref() != SCHEMA_VERSION => Err(parsed.error(
+            v.span(),
+            format!(
+                "unsupported schema_version {}; this build reads version {SCHEMA_VERSION}",
+                v.get_ref()
+            ),
+        )),
+        Some(_) => Ok(parsed),
+    }
+}
+
+fn check_duplicates(p: &Parsed) -> Result<(), RulesError> {
+    let mut seen = HashSet::new();
+    for entry in &p.file.model {
+        if !seen.insert(entry.id.get_ref().as_str()) {
+            return Err(p.error(
+                entry.id.span(),
+                format!("duplicate model `{}` in this file", entry.id.get_ref()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// True when `id` is a well-formed model ID: `provider.name`, lowercase ASCII letters,
+/// digits, `.`, `-` and `:`, starting with a letter and ending with a letter or digit.
+pub fn is_well_formed_id(id: &str) -> bool {
+    let Some((provider, name)) = id.split_once('.') else {
+        return false;
+    };
+    let ok_byte = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-.:".contains(&b);
+    !provider.is_empty()
+        && provider.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id.starts_with(|c: char| c.is_ascii_lowercase())
+        && !name.is_empty()
+        && id.bytes().all(ok_byte)
+        && id.ends_with(|c: char| c.is_ascii_alphanumeric())
+}
+
+fn check_entry(
+    p: &Parsed,
+    entry: &ModelEntry,
+    all_ids: &HashSet<&str>,
+    geo_prefixes: &[String],
+) -> Result<(), RulesError> {
+    let id = entry.id.get_ref();
+    if !is_well_formed_id(id) {
+        return Err(p.error(
+            entry.id.span(),
+            format!("malformed model ID `{id}`: expected `provider.name` in lowercase letters, digits, `.`, `-`, `:`"),
+        ));
+    }
+    if let Some(provider) = &entry.provider
+        && !id.starts_with(&format!("{provider}."))
+    {
+        return Err(p.error(
+            entry.id.span(),
+            format!("model `{id}` does not start with its provider `{provider}.`"),
+        ));
+    }
+    for group in entry.lifecycle.iter().flatten() {
+        check_dates(p, group)?;
+    }
+    for r in entry.replacement.iter().flatten() {
+        let rid = r.id.get_ref();
+        if rid == id {
+            return Err(p.error(r.id.span(), format!("`{id}` cannot replace itself")));
+        }
+        if !all_ids.contains(rid.as_str()) {
+            return Err(p.error(
+                r.id.span(),
+                format!("replacement `{rid}` is not a model in the table; add a [[model]] for it or fix the ID"),
+            ));
+        }
+    }
+    if let Some(base) = &entry.variant_of
+        && !all_ids.contains(base.get_ref().as_str())
+    {
+        return Err(p.error(
+            base.span(),
+            format!("variant_of `{}` is not a model in the table", base.get_ref()),
+        ));
+    }
+    for g in entry.profiles.iter().flatten() {
+        if !geo_prefixes.contains(g.get_ref()) {
+            return Err(p.error(
+                g.span(),
+                format!(
+                    "unknown geography prefix `{}`; declare it in `geo_prefixes` (known: {})",
+                    g.get_ref(),
+                    geo_prefixes.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn date(p: &Parsed, value: &Spanned<Datetime>) -> Result<NaiveDate, RulesError> {
+    let dt = value.get_ref();
+    match (dt.date, dt.time, dt.offset) {
+        (Some(d), None, None) => {
+            NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                .ok_or_else(|| p.error(value.span(), format!("invalid date {dt}")))
+        }
+        _ => Err(p.error(
+            value.span(),
+            format!("expected a date like 2026-03-01, found `{dt}`"),
+        )),
+    }
+}
+
+fn check_dates(p: &Parsed, g: &LifecycleEntry) -> Result<(), RulesError> {
+    let fields = [
+        ("legacy", &g.legacy),
+        ("extended_access", &g.extended_access),
+        ("eol", &g.eol),
+    ];
+    let mut previous: Option<(&str, NaiveDate)> = None;
+    for (name, value) in fields {
+        let Some(value) = value else { continue };
+        let d = date(p, value)?;
+        if let Some((prev_name, prev)) = previous
+            && d < prev
+        {
+            return Err(p.error(
+                value.span(),
+                format!("dates out of order: {name} {d} is before {prev_name} {prev}"),
+            ));
+        }
+        previous = Some((name, d));
+    }
+    Ok(())
+}
+
+fn defaults(id: &str) -> Model {
+    let provider = id.split('.').next().unwrap_or_default().to_string();
+    Model {
+        id: id.to_string(),
+        name: id.to_string(),
+        body: provider.clone(),
+        provider,
+        kind: Default::default(),
+        explicit_state: None,
+        on_demand: true,
+        on_demand_regions: vec![],
+        profiles: vec![],
+        endpoint: Endpoint::Runtime,
+        variant_of: None,
+        sources: vec![],
+        citation: None,
+        notes: vec![],
+        lifecycle: vec![],
+        replacements: vec![],
+    }
+}
+
+/// Dates were checked before merging, so conversion cannot fail here.
+fn plain_date(value: &Option<Spanned<Datetime>>) -> Option<NaiveDate> {
+    let d = value.as_ref()?.get_ref().date?;
+    NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+}
+
+fn apply(model: &mut Model, entry: &ModelEntry) {
+    if let Some(v) = &entry.name {
+        model.name = v.clone();
+    }
+    if let Some(v) = &entry.provider {
+        model.provider = v.clone();
+    }
+    if let Some(v) = &entry.body {
+        model.body = v.clone();
+    }
+    if let Some(v) = entry.kind {
+        model.kind = v;
+    }
+    if let Some(v) = entry.state {
+        model.explicit_state = Some(v);
+    }
+    if let Some(v) = entry.on_demand {
+        model.on_demand = v;
+    }
+    if let Some(v) = &entry.on_demand_regions {
+        model.on_demand_regions = v.clone();
+    }
+    if let Some(v) = &entry.profiles {
+        model.profiles = v.iter().map(|g| g.get_ref().clone()).collect();
+    }
+    if let Some(v) = entry.endpoint {
+        model.endpoint = v;
+    }
+    if let Some(v) = &entry.variant_of {
+        model.variant_of = Some(v.get_ref().clone());
+    }
+    if let Some(v) = &entry.sources {
+        model.sources = v.clone();
+    }
+    if let Some(v) = &entry.citation {
+        model.citation = Some(v.clone());
+    }
+    if let Some(v) = &entry.notes {
+        model.notes = v.clone();
+    }
+    if let Some(groups) = &entry.lifecycle {
+        model.lifecycle = groups
+            .iter()
+            .map(|g| Lifecycle {
+                regions: g.regions.clone(),
+                legacy: plain_date(&g.legacy),
+                extended_access: plain_date(&g.extended_access),
+                eol: plain_date(&g.eol),
+            })
+            .collect();
+    }
+    if let Some(list) = &entry.replacement {
+        let new: Vec<Replacement> = list
+            .iter()
+            .map(|r| Replacement {
+                id: r.id.get_ref().clone(),
+                provenance: r.provenance,
+                source: r.source.clone(),
+            })
+            .collect();
+        model.replacements.retain(|old| !new.iter().any(|n| n.id == old.id));
+        model.replacements.splice(0..0, new);
+    }
+}
+
+/// A model on a replacement cycle, if any (depth-first search over all provenances).
+fn find_cycle(models: &[Model], index: &HashMap<String, usize>) -> Option<String> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    fn visit(
+        i: usize,
+        models: &[Model],
+        index: &HashMap<String, usize>,
+        marks: &mut [Mark],
+    ) -> Option<usize> {
+        marks[i] = Mark::Open;
+        for r in &models[i].replacements {
+            let Some(&j) = index.get(&r.id) else { continue };
+            match marks[j] {
+                Mark::Open => return Some(j),
+                Mark::New => {
+                    if let Some(found) = visit(j, models, index, marks) {
+                        return Some(found);
+                    }
+                }
+                Mark::Done => {}
+            }
+        }
+        marks[i] = Mark::Done;
+        None
+    }
+    let mut marks = vec![Mark::New; models.len()];
+    (0..models.len()).find_map(|i| {
+        (marks[i] == Mark::New)
+            .then(|| visit(i, models, index, &mut marks))
+            .flatten()
+            .map(|j| models[j].id.clone())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        load_from_str(text, "r.toml").unwrap_err().to_string()
+    }
+
+    const HEAD: &str = "schema_version = 1\ngeo_prefixes = [\"us\"]\n";
+
+    #[test]
+    fn loads_the_embedded_table() {
+        let rules = load_default().expect("embedded table is valid");
+        assert!(rules.models().len() > 100);
+        for m in rules.models() {
+            assert!(is_well_formed_id(&m.id), "{}", m.id);
+            let found = rules.grammar().find(&m.id);
+            assert_eq!(found.len(), 1, "grammar must read `{}` as one reference", m.id);
+            assert_eq!(found[0].id, m.id);
+            for r in &m.replacements {
+                assert!(rules.get(&r.id).is_some(), "{} -> {}", m.id, r.id);
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_key_points_at_it() {
+        let e = err(&format!("{HEAD}[[model]]\nid = \"a.b-1\"\nbogus = 1\n"));
+        assert!(e.starts_with("r.toml:5:1: unknown field `bogus`"), "{e}");
+    }
+
+    #[test]
+    fn missing_schema_version() {
+        assert!(err("[[model]]\nid = \"a.b-1\"\n").contains("missing `schema_version`"));
+        assert!(err("schema_version = 9\n").starts_with("r.toml:1:18: unsupported schema_version 9"));
+    }
+
+    #[test]
+    fn malformed_id() {
+        let e = err(&format!("{HEAD}[[model]]\nid = \"Anthropic.Claude\"\n"));
+        assert!(e.starts_with("r.toml:4:6: malformed model ID `Anthropic.Claude`"), "{e}");
+        assert!(err(&format!("{HEAD}[[model]]\nid = \"claude\"\n")).contains("malformed"));
+        assert!(err(&format!("{HEAD}[[model]]\nid = \"a.b-\"\n")).contains("malformed"));
+    }
+
+    #[test]
+    fn dates_out_of_order() {
+        let e = err(&format!(
+            "{HEAD}[[model]]\nid = \"a.b-1\"\nlifecycle = [{{ legacy = 2026-05-01, eol = 2026-01-01 }}]\n"
+        ));
+        assert!(
+            e.starts_with("r.toml:5:43: dates out of order: eol 2026-01-01 is before legacy 2026-05-01"),
+            "{e}"
+        );
+        let e = err(&format!(
+            "{HEAD}[[model]]\nid = \"a.b-1\"\nlifecycle = [{{ eol = 2026-01-01T10:00:00 }}]\n"
+        ));
+        assert!(e.contains("expected a date like 2026-03-01"), "{e}");
+    }
+
+    #[test]
+    fn missing_replacement() {
+        let e = err(&format!(
+            "{HEAD}[[model]]\nid = \"a.b-1\"\nreplacement = [{{ id = \"a.c-2\", provenance = \"official\" }}]\n"
+        ));
+        assert!(e.starts_with("r.toml:5:23: replacement `a.c-2` is not a model"), "{e}");
+        let e = err(&format!(
+            "{HEAD}[[model]]\nid = \"a.b-1\"\nreplacement = [{{ id = \"a.b-1\", provenance = \"official\" }}]\n"
+        ));
+        assert!(e.contains("cannot replace itself"), "{e}");
+        let e = err(&format!(
+            "{HEAD}[[model]]\nid = \"a.b-1\"\nreplacement = [{{ id = \"a.b-1\", provenance = \"sometimes\" }}]\n"
+        ));
+        assert!(e.contains("unknown variant `sometimes`"), "{e}");
+    }
+
+    #[test]
+    fn cycles_are_rejected() {
+        let e = err(&format!(
+            "{HEAD}[[model]]\nid = \"a.b-1\"\nreplacement = [{{ id = \"a.b-2\", provenance = \"official\" }}]\n\
+             [[model]]\nid = \"a.b-2\"\nreplacement = [{{ id = \"a.b-3\", provenance = \"suggested\" }}]\n\
+             [[model]]\nid = \"a.b-3\"\nreplacement = [{{ id = \"a.b-1\", provenance = \"official\" }}]\n"
+        ));
+        assert!(e.contains("replacement cycle through `a.b-1`"), "{e}");
+        assert!(e.starts_with("r.toml:4:6:"), "{e}");
+    }
+
+    #[test]
+    fn duplicates_and_profiles() {
+        let e = err(&format!("{HEAD}[[model]]\nid = \"a.b-1\"\n[[model]]\nid = \"a.b-1\"\n"));
+        assert!(e.starts_with("r.toml:6:6: duplicate model `a.b-1`"), "{e}");
+        let e = err(&format!("{HEAD}[[model]]\nid = \"a.b-1\"\nprofiles = [\"us\", \"mars\"]\n"));
+        assert!(e.starts_with("r.toml:5:19: unknown geography prefix `mars`"), "{e}");
+    }
+
+    #[test]
+    fn overlays_change_only_what_they_write() {
+        let base = format!(
+            "{HEAD}[[model]]\nid = \"a.b-1\"\nname = \"B one\"\nbody = \"x\"\n\
+             lifecycle = [{{ legacy = 2026-01-01 }}]\n\
+             replacement = [{{ id = \"a.b-2\", provenance = \"official\" }}]\n\
+             [[model]]\nid = \"a.b-2\"\n[[model]]\nid = \"a.b-3\"\n"
+        );
+        let overlay = "schema_version = 1\n[[model]]\nid = \"a.b-1\"\n\
+             replacement = [{ id = \"a.b-3\", provenance = \"policy\" }]\n\
+             [[model]]\nid = \"a.new-4\"\n";
+        let rules = load_sources(&[(&base, "base.toml"), (overlay, "o.toml")]).unwrap();
+        let m = rules.get("a.b-1").unwrap();
+        assert_eq!(m.name, "B one");
+        assert_eq!(m.body, "x");
+        assert_eq!(m.lifecycle.len(), 1);
+        let ids: Vec<&str> = m.replacements.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["a.b-3", "a.b-2"]);
+        assert!(rules.get("a.new-4").is_some());
+        // Errors in an overlay name the overlay.
+        let bad = "schema_version = 1\n[[model]]\nid = \"a.b-1\"\nreplacement = [{ id = \"a.zz-9\", provenance = \"policy\" }]\n";
+        let e = load_sources(&[(&base, "base.toml"), (bad, "o.toml")]).unwrap_err();
+        assert!(e.to_string().starts_with("o.toml:4:23:"), "{e}");
+    }
+
+    #[test]
+    fn family_prefixes() {
+        let rules = load_from_str(
+            &format!("{HEAD}[[model]]\nid = \"anthropic.claude-3-haiku-20240307-v1:0\"\n"),
+            "r.toml",
+        )
+        .unwrap();
+        assert!(rules.is_family_prefix("anthropic.claude-3"));
+        assert!(rules.is_family_prefix("anthropic.claude-3-haiku"));
+        assert!(!rules.is_family_prefix("anthropic.claude-3-haiku-20240307-v1:0"));
+        assert!(!rules.is_family_prefix("anthropic.claude-4"));
+    }
+}

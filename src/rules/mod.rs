@@ -1,0 +1,265 @@
+//! Rules: the lifecycle table — which IDs are known models, where each stands on a date,
+//! and what replaces it.
+//!
+//! The table is data, not code: `rules/bedrock.toml` is embedded in the binary and users
+//! layer overlays on it (`--rules FILE`). [`load`] turns files into a validated [`Rules`];
+//! [`lifecycle`] derives a model's state from its dates (so a hook starts failing on the day
+//! a model turns legacy without anyone editing the table); [`resolve`] follows replacement
+//! chains to the first model that is still callable.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::model_ref::Grammar;
+
+pub mod lifecycle;
+pub mod load;
+pub mod resolve;
+pub mod schema;
+
+pub use lifecycle::Status;
+pub use load::{RulesError, load_default, load_with_overlays};
+pub use resolve::{Resolution, ResolveOptions};
+
+/// The rules table embedded in the binary.
+pub const DEFAULT_RULES: &str = include_str!("../../rules/bedrock.toml");
+/// The name the embedded table goes by in messages.
+pub const DEFAULT_RULES_NAME: &str = "<embedded rules/bedrock.toml>";
+
+/// Where a model stands in its lifecycle.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Callable, no retirement announced.
+    Active,
+    /// Announced for retirement; new customers cannot use it; still callable.
+    Legacy,
+    /// End of life: every call fails.
+    Eol,
+}
+
+impl State {
+    /// Lowercase name as used in reports and flags.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Active => "active",
+            State::Legacy => "legacy",
+            State::Eol => "eol",
+        }
+    }
+}
+
+/// What a model produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Text / chat / multimodal understanding.
+    #[default]
+    Text,
+    /// Image generation.
+    Image,
+    /// Video generation or understanding.
+    Video,
+    /// Embeddings: replacing one changes the vector space.
+    Embedding,
+    /// Speech-to-speech.
+    Speech,
+    /// Reranking.
+    Rerank,
+}
+
+/// The endpoint that serves an ID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Endpoint {
+    /// `bedrock-runtime` (InvokeModel, Converse).
+    #[default]
+    Runtime,
+    /// `bedrock-mantle` only (Messages/OpenAI-compatible API); not valid on runtime.
+    Mantle,
+}
+
+/// Who recommends a replacement; decides whether `fix` applies it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provenance {
+    /// Published by AWS.
+    Official,
+    /// Community or provider guidance; reported, applied only on request.
+    Suggested,
+    /// The user's own choice in an overlay; applied like official.
+    Policy,
+}
+
+impl Provenance {
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provenance::Official => "official",
+            Provenance::Suggested => "suggested",
+            Provenance::Policy => "policy",
+        }
+    }
+}
+
+/// Dates that hold in a set of Regions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lifecycle {
+    /// The Regions; empty means every Region AWS named for the model.
+    pub regions: Vec<String>,
+    /// Legacy from this date.
+    pub legacy: Option<NaiveDate>,
+    /// Public extended access from this date.
+    pub extended_access: Option<NaiveDate>,
+    /// End of life from this date.
+    pub eol: Option<NaiveDate>,
+}
+
+/// A replacement for a model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replacement {
+    /// The replacement's model ID.
+    pub id: String,
+    /// Who recommends it.
+    pub provenance: Provenance,
+    /// Where it comes from (source key or citation).
+    pub source: Option<String>,
+}
+
+/// One model of the table, with defaults applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Model {
+    /// The model ID.
+    pub id: String,
+    /// Human name (the ID when the table has none).
+    pub name: String,
+    /// Provider (`anthropic`).
+    pub provider: String,
+    /// Request-body family (`anthropic-messages`): same family means the same InvokeModel
+    /// request and response shapes.
+    pub body: String,
+    /// Modality.
+    pub kind: Kind,
+    /// Explicit state that overrides the dates.
+    pub explicit_state: Option<State>,
+    /// Whether the bare ID can be invoked on demand somewhere.
+    pub on_demand: bool,
+    /// Regions where the bare ID was seen on demand (empty: unknown or everywhere).
+    pub on_demand_regions: Vec<String>,
+    /// Geography prefixes with a system inference profile.
+    pub profiles: Vec<String>,
+    /// The endpoint that serves the ID.
+    pub endpoint: Endpoint,
+    /// For provisioned-throughput / context-window variants: the base model.
+    pub variant_of: Option<String>,
+    /// Source keys.
+    pub sources: Vec<String>,
+    /// Free-text citation.
+    pub citation: Option<String>,
+    /// Notes shown with every finding on this model.
+    pub notes: Vec<String>,
+    /// Date groups.
+    pub lifecycle: Vec<Lifecycle>,
+    /// Replacements, preferred first.
+    pub replacements: Vec<Replacement>,
+}
+
+impl Model {
+    /// True when the ID can be invoked without an inference profile in `region`. With no
+    /// Region, only a model that is on demand everywhere qualifies: Opus 4.6 is on demand in
+    /// eu-west-2 alone, so a bare rewrite to it would fail wherever else the code runs.
+    pub fn invocable_bare(&self, region: Option<&str>) -> bool {
+        if !self.on_demand {
+            return false;
+        }
+        match region {
+            _ if self.on_demand_regions.is_empty() => true,
+            Some(r) => self.on_demand_regions.iter().any(|x| x == r),
+            None => false,
+        }
+    }
+
+    /// True when a system inference profile with geography prefix `geo` exists.
+    pub fn has_profile(&self, geo: &str) -> bool {
+        self.profiles.iter().any(|p| p == geo)
+    }
+}
+
+/// The validated lifecycle table.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    models: Vec<Model>,
+    index: HashMap<String, usize>,
+    geo_prefixes: Vec<String>,
+    sources: BTreeMap<String, String>,
+    grammar: Grammar,
+    /// Sorted IDs, for the "is this a strict prefix of a known ID" question.
+    sorted_ids: Vec<String>,
+}
+
+impl Rules {
+    /// Build from validated models. Use [`load_default`] or [`load_with_overlays`].
+    pub(crate) fn new(
+        models: Vec<Model>,
+        geo_prefixes: Vec<String>,
+        sources: BTreeMap<String, String>,
+    ) -> Rules {
+        let index = models
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect();
+        let mut providers: Vec<&str> = models.iter().map(|m| m.provider.as_str()).collect();
+        providers.sort_unstable();
+        providers.dedup();
+        let grammar = Grammar::new(&providers, &geo_prefixes);
+        let mut sorted_ids: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
+        sorted_ids.sort();
+        Rules {
+            models,
+            index,
+            geo_prefixes,
+            sources,
+            grammar,
+            sorted_ids,
+        }
+    }
+
+    /// The model with this exact ID.
+    pub fn get(&self, id: &str) -> Option<&Model> {
+        self.index.get(id).map(|&i| &self.models[i])
+    }
+
+    /// Every model, in table order.
+    pub fn models(&self) -> &[Model] {
+        &self.models
+    }
+
+    /// Geography prefixes of system inference profiles.
+    pub fn geo_prefixes(&self) -> &[String] {
+        &self.geo_prefixes
+    }
+
+    /// Citation of a source key.
+    pub fn source(&self, key: &str) -> Option<&str> {
+        self.sources.get(key).map(String::as_str)
+    }
+
+    /// The model-ID grammar built from this table's providers and prefixes.
+    pub fn grammar(&self) -> &Grammar {
+        &self.grammar
+    }
+
+    /// True when `text` is a strict prefix of a known ID (`anthropic.claude-3` in a
+    /// `startswith` check): a family prefix, not a reference.
+    pub fn is_family_prefix(&self, text: &str) -> bool {
+        let i = self.sorted_ids.partition_point(|id| id.as_str() <= text);
+        self.sorted_ids
+            .get(i)
+            .is_some_and(|id| id.starts_with(text) && id.len() > text.len())
+    }
+}
