@@ -141,19 +141,28 @@ MD_S3_PROFILE_ONLY = [
 MD_S3_NOTES = {
     "anthropic.claude-sonnet-4-5-20250929-v1:0": [
         "Returns HTTP 400 when both temperature and top_p are set: a Claude 3.x -> 4.5 swap "
-        "can break callers that send both (md §3.4)."],
+        "can break callers that send both (Anthropic's Claude 4.5 migration guide)."],
     "anthropic.claude-haiku-4-5-20251001-v1:0": [
         "Returns HTTP 400 when both temperature and top_p are set: a Claude 3.x -> 4.5 swap "
-        "can break callers that send both (md §3.4)."],
+        "can break callers that send both (Anthropic's Claude 4.5 migration guide)."],
     "anthropic.claude-opus-4-6-v1": [
-        "Claude 4.6 models reject assistant prefill (HTTP 400) (md §3.4)."],
+        "Claude 4.6 models reject assistant prefill (HTTP 400) (S20)."],
     "anthropic.claude-sonnet-4-6": [
-        "Claude 4.6 models reject assistant prefill (HTTP 400) (md §3.4)."],
+        "Claude 4.6 models reject assistant prefill (HTTP 400) (S20)."],
     "anthropic.claude-fable-5": [
         "Rejects temperature/top_p/top_k (HTTP 400 \"temperature is deprecated for this "
         "model\"), also when set via Converse inferenceConfig, and budget-based thinking "
-        "(md §3.4, S20)."],
+        "(S20)."],
 }
+
+# Notes printed with findings must say what changes for the code that calls the model:
+# request/response body, sampling parameters, prefill, thinking, tool use, chat template,
+# embeddings. Everything else about a row (conflicts, scan observations) is provenance.
+USER_FACING = re.compile(
+    r"body|request|InvokeModel|Converse|temperature|top_p|top_k|prefill|thinking|tool use|"
+    r"chat template|sampling|embed|vector|dimension",
+    re.IGNORECASE,
+)
 
 # Suggestions found in md §5/§6 that name an exact model ID but must NOT become a
 # `provenance = "suggested"` replacement of that row. (old id, suggested id) -> reason.
@@ -786,15 +795,14 @@ def generate(ref: Path) -> str:
         elif mid in md8:
             if md8[mid][3] != m.citation:
                 fail(f"{mid}: md §8 sources differ from the TSV source column")
-        # Caveats written into the citation that a user should see.
-        for seg in split_top(m.citation, ";"):
-            if re.search(r"\b(CONFLICT|PARTIAL|UNCERTAIN)\b", seg):
-                notes.append(seg if seg.endswith(".") else seg + ".")
-        notes += m.notes_generated
+        # Source caveats (CONFLICT / PARTIAL / UNCERTAIN) stay in `citation`, where
+        # `rules show` prints them; `notes` travel with every finding, so they keep only
+        # what changes for the caller (see USER_FACING).
+        notes = [n for n in notes if USER_FACING.search(n)]
         notes += MD_S3_NOTES.get(mid, [])
         if m.tsv_state == "unknown":
-            notes.append("Lifecycle state unknown (md §9.13): no dates and no state are "
-                         "written, so the table treats it as active; verify before use.")
+            notes.append("Lifecycle state unknown: AWS lists no dates for it, so the table "
+                         "treats it as active; verify before use.")
         dedup: list[str] = []
         for n in notes:
             if n not in dedup:
@@ -955,7 +963,7 @@ def generate(ref: Path) -> str:
         m = models[mid]
         if m.kind == "embedding" and m.replacements:
             m.notes.append("Embedding model: a replacement produces vectors in a different "
-                           "space; re-embed stored data, never swap the ID alone (md §3.8).")
+                           "space; re-embed stored data, never swap the ID alone.")
     for mid in MD_S3_NOTES:
         if mid not in models:
             fail(f"MD_S3_NOTES: unknown model {mid}")

@@ -16,7 +16,9 @@ use crate::plan::bom_len;
 #[derive(Debug, thiserror::Error)]
 pub enum ApplyError {
     /// The file parsed before the rewrite and not after: the rewrite would break it.
-    #[error("{path}: not written: the rewrite would break the file ({error}); please report this as a bug")]
+    #[error(
+        "{path}: not written: the rewrite would break the file ({error}); please report this as a bug"
+    )]
     WouldBreak {
         /// The file.
         path: PathBuf,
@@ -134,7 +136,10 @@ mod tests {
         fs::set_permissions(&path, fs::Permissions::from_mode(0o751)).unwrap();
         write_atomic(&path, "old\n", "new\n").unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "new\n");
-        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o751);
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o751
+        );
         let err = write_atomic(&path, "old\n", "newer\n").unwrap_err();
         assert!(matches!(err, ApplyError::Changed { .. }));
         assert_eq!(fs::read_to_string(&path).unwrap(), "new\n");
@@ -150,7 +155,12 @@ mod tests {
         fs::write(&real, "old").unwrap();
         std::os::unix::fs::symlink(&real, &link).unwrap();
         write_atomic(&link, "old", "new").unwrap();
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(fs::read_to_string(&real).unwrap(), "new");
     }
 }

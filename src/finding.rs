@@ -122,6 +122,8 @@ pub struct Finding {
     pub context: SpanContext,
     /// Lifecycle state on the as-of date.
     pub state: FindingState,
+    /// The state in words, with its dates ("end of life since 2026-03-01").
+    pub lifecycle: String,
     /// Legacy date that applies.
     pub legacy_date: Option<NaiveDate>,
     /// Extended-access date that applies.
@@ -139,6 +141,8 @@ pub struct Finding {
     pub reason: String,
     /// Notes that travel with the model or its replacement (parameter changes, caveats).
     pub notes: Vec<String>,
+    /// True when this run wrote the fix to disk.
+    pub applied: bool,
 }
 
 impl Finding {

@@ -122,8 +122,10 @@ impl Grammar {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .expect("provider patterns are plain strings and always build");
-        let mut geo_prefixes: Vec<String> =
-            geo_prefixes.iter().map(|g| g.as_ref().to_string()).collect();
+        let mut geo_prefixes: Vec<String> = geo_prefixes
+            .iter()
+            .map(|g| g.as_ref().to_string())
+            .collect();
         geo_prefixes.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         Grammar {
             providers,
@@ -453,12 +455,17 @@ mod tests {
         assert_eq!(r.arn.unwrap().region, "");
         // Application inference profiles and provisioned models hold no model ID.
         assert!(
-            ids("arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123def456")
-                .is_empty()
+            ids(
+                "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123def456"
+            )
+            .is_empty()
         );
         // IAM wildcards keep the ARN prefix.
         let r = one("arn:aws:bedrock:*::foundation-model/anthropic.claude-v2");
-        assert_eq!(r.arn, None, "`*` is not a Region; the ID alone is still found");
+        assert_eq!(
+            r.arn, None,
+            "`*` is not a Region; the ID alone is still found"
+        );
         assert_eq!(r.id, "anthropic.claude-v2");
     }
 
@@ -526,7 +533,10 @@ mod tests {
         assert!(refs[0].split);
         assert_eq!(refs[0].id, "anthropic.claude");
         // References inside a hole belong to the nested literal, not to this one.
-        assert!(g.find_with_holes("{m['anthropic.claude-v2']}", &[0..26]).is_empty());
+        assert!(
+            g.find_with_holes("{m['anthropic.claude-v2']}", &[0..26])
+                .is_empty()
+        );
         // Untouched references in a template are whole.
         let refs = g.find_with_holes("{x} anthropic.claude-v2", &[0..3]);
         assert!(!refs[0].split);
@@ -550,7 +560,9 @@ mod tests {
 
     #[test]
     fn shape_of_unknown_ids() {
-        assert!(looks_like_model_id("anthropic.claude-3-haiku-20240307-v1:1"));
+        assert!(looks_like_model_id(
+            "anthropic.claude-3-haiku-20240307-v1:1"
+        ));
         assert!(looks_like_model_id("amazon.titan-text-express-v2"));
         assert!(!looks_like_model_id("amazon.com"));
         assert!(!looks_like_model_id("meta.url"));

@@ -101,7 +101,10 @@ impl<'a> LineIndex<'a> {
     fn line_col(&self, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];
-        let column = self.source.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        let column = self
+            .source
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
         (line, column)
     }
 }
@@ -141,6 +144,7 @@ fn judge(
         geo: r.geo.clone(),
         context,
         state: FindingState::Unknown,
+        lifecycle: "not in the rules table".into(),
         legacy_date: None,
         extended_access_date: None,
         eol_date: None,
@@ -149,10 +153,12 @@ fn judge(
         fix: None,
         reason: String::new(),
         notes: Vec::new(),
+        applied: false,
     };
     let Some(model) = rules.get(&r.id) else {
         if r.split && (looks_like_model_id(&r.id) || rules.is_family_prefix(&r.id)) {
-            finding.reason = "model ID assembled with an interpolation; check the full ID by hand".into();
+            finding.reason =
+                "model ID assembled with an interpolation; check the full ID by hand".into();
             return Some(finding);
         }
         if rules.is_family_prefix(&r.id) || !looks_like_model_id(&r.id) {
@@ -176,16 +182,14 @@ fn judge(
     finding.legacy_date = status.legacy_date;
     finding.extended_access_date = status.extended_access_date;
     finding.eol_date = status.eol_date;
+    finding.lifecycle = describe_status(&status);
     finding.notes = model.notes.clone();
     if status.state == State::Active {
         finding.safety = None;
-        finding.reason = match status.eol_date {
-            Some(eol) => format!("active; end of life announced for {eol}"),
-            None => "active".into(),
-        };
+        finding.reason = "nothing to do".into();
         return Some(finding);
     }
-    migrate(&mut finding, r, base, model, &status, rules, options, &resolve);
+    migrate(&mut finding, r, base, model, rules, options, &resolve);
     Some(finding)
 }
 
@@ -213,7 +217,6 @@ fn migrate(
     r: &ModelRef,
     base: usize,
     model: &Model,
-    status: &Status,
     rules: &Rules,
     options: &PlanOptions,
     resolve: &ResolveOptions,
@@ -225,7 +228,7 @@ fn migrate(
     }
     let resolution = rules.resolve(&model.id, resolve);
     let Some(target) = &resolution.target else {
-        finding.reason = no_target_reason(status, &resolution);
+        finding.reason = no_target_reason(&resolution);
         return;
     };
     let Some(target_model) = rules.get(&target.id) else {
@@ -302,8 +305,7 @@ fn never_rewritten(model: &Model, r: &ModelRef) -> Option<String> {
     None
 }
 
-fn no_target_reason(status: &Status, resolution: &crate::rules::Resolution) -> String {
-    let when = describe_status(status);
+fn no_target_reason(resolution: &crate::rules::Resolution) -> String {
     let mut reason = if resolution.dead_end() {
         let chain: Vec<String> = resolution
             .chain
@@ -313,9 +315,12 @@ fn no_target_reason(status: &Status, resolution: &crate::rules::Resolution) -> S
                 None => format!("`{}` (EOL)", h.id),
             })
             .collect();
-        format!("{when}; no live replacement: the official chain ends at {}", chain.join(" → "))
+        format!(
+            "no live replacement: the official chain ends at {}",
+            chain.join(" → ")
+        )
     } else {
-        format!("{when}; AWS publishes no replacement")
+        "AWS publishes no replacement".to_string()
     };
     if let Some(s) = &resolution.suggestion {
         let source = s.source.as_deref().unwrap_or("unsourced");
@@ -329,7 +334,9 @@ fn no_target_reason(status: &Status, resolution: &crate::rules::Resolution) -> S
 
 /// "EOL since 2026-03-01", "legacy since 2026-07-08, EOL on 2027-01-08".
 pub fn describe_status(status: &Status) -> String {
-    let day = |d: Option<NaiveDate>| d.map_or_else(|| "an unpublished date".to_string(), |d| d.to_string());
+    let day = |d: Option<NaiveDate>| {
+        d.map_or_else(|| "an unpublished date".to_string(), |d| d.to_string())
+    };
     match status.state {
         State::Eol => match status.eol_date {
             Some(d) => format!("end of life since {d}"),
@@ -345,7 +352,11 @@ pub fn describe_status(status: &Status) -> String {
             day(status.legacy_date),
             day(status.eol_date)
         ),
-        State::Active => "active".into(),
+        State::Active => match (status.legacy_date, status.eol_date) {
+            (_, Some(eol)) => format!("active; end of life announced for {eol}"),
+            (Some(legacy), None) => format!("active; legacy from {legacy}"),
+            (None, None) => "active".into(),
+        },
     }
 }
 
@@ -389,13 +400,17 @@ fn choose_geo(
             target.profiles.join(", ")
         }
     };
-    let arn_region = r.arn.as_ref().map(|a| a.region.as_str()).filter(|s| !s.is_empty());
+    let arn_region = r
+        .arn
+        .as_ref()
+        .map(|a| a.region.as_str())
+        .filter(|s| !s.is_empty());
     if let Some(geo) = &r.geo {
         if target.has_profile(geo) {
             return Ok(Some(geo.clone()));
         }
-        if let Some(found) = arn_region
-            .and_then(|reg| geos_for_region(reg).iter().find(|g| target.has_profile(g)))
+        if let Some(found) =
+            arn_region.and_then(|reg| geos_for_region(reg).iter().find(|g| target.has_profile(g)))
         {
             return Ok(Some(found.to_string()));
         }
@@ -438,10 +453,16 @@ fn classify(
 ) -> (Safety, String) {
     match context {
         SpanContext::Comment => {
-            return (Safety::Review, "in a comment: documentation is left to review".into());
+            return (
+                Safety::Review,
+                "in a comment: documentation is left to review".into(),
+            );
         }
         SpanContext::Docstring => {
-            return (Safety::Review, "in a docstring: documentation is left to review".into());
+            return (
+                Safety::Review,
+                "in a docstring: documentation is left to review".into(),
+            );
         }
         SpanContext::Code => {}
     }
@@ -558,7 +579,10 @@ state = "eol"
         assert_eq!(f.eol_date, Some("2026-03-01".parse().unwrap()));
         let fix = f.fix.unwrap();
         assert_eq!(fix.safety, Safety::Safe);
-        assert_eq!(fix.edits[0].content, "us.anthropic.claude-sonnet-4-5-20250929-v1:0");
+        assert_eq!(
+            fix.edits[0].content,
+            "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+        );
         assert_eq!(fix.edits[0].range, 5..49);
         assert!(f.notes.iter().any(|n| n.contains("itself legacy")));
         assert!(f.notes.iter().any(|n| n.contains("temperature")));
@@ -570,19 +594,40 @@ state = "eol"
         let f = one("m = 'anthropic.claude-3-5-sonnet-20240620-v1:0'\n", None);
         assert_eq!(f.fix, None);
         assert_eq!(f.safety, Some(Safety::Review));
-        assert!(f.reason.contains("pass --profile-prefix with one of: us, eu, jp, au, global"), "{}", f.reason);
-        let f = one("m = 'anthropic.claude-3-5-sonnet-20240620-v1:0'\n", Some("eu"));
-        assert_eq!(f.fix.unwrap().edits[0].content, "eu.anthropic.claude-sonnet-4-5-20250929-v1:0");
-        let f = one("m = 'anthropic.claude-3-5-sonnet-20240620-v1:0'\n", Some("apac"));
+        assert!(
+            f.reason
+                .contains("pass --profile-prefix with one of: us, eu, jp, au, global"),
+            "{}",
+            f.reason
+        );
+        let f = one(
+            "m = 'anthropic.claude-3-5-sonnet-20240620-v1:0'\n",
+            Some("eu"),
+        );
+        assert_eq!(
+            f.fix.unwrap().edits[0].content,
+            "eu.anthropic.claude-sonnet-4-5-20250929-v1:0"
+        );
+        let f = one(
+            "m = 'anthropic.claude-3-5-sonnet-20240620-v1:0'\n",
+            Some("apac"),
+        );
         assert_eq!(f.fix, None);
         assert!(f.reason.contains("has no `apac.` inference profile"));
     }
 
     #[test]
     fn prefix_that_does_not_carry_over() {
-        let f = one("m = 'apac.anthropic.claude-3-5-sonnet-20240620-v1:0'\n", None);
+        let f = one(
+            "m = 'apac.anthropic.claude-3-5-sonnet-20240620-v1:0'\n",
+            None,
+        );
         assert_eq!(f.fix, None);
-        assert!(f.reason.contains("no `apac.` inference profile"), "{}", f.reason);
+        assert!(
+            f.reason.contains("no `apac.` inference profile"),
+            "{}",
+            f.reason
+        );
         // An inference-profile ARN in Tokyo picks `jp.` and Tokyo's dates.
         let f = one(
             "m = 'arn:aws:bedrock:ap-northeast-1:123456789012:inference-profile/apac.anthropic.claude-3-5-sonnet-20240620-v1:0'\n",
@@ -590,7 +635,10 @@ state = "eol"
         );
         assert_eq!(f.eol_date, Some("2026-07-30".parse().unwrap()));
         let fix = f.fix.unwrap();
-        assert_eq!(fix.edits[0].content, "jp.anthropic.claude-sonnet-4-5-20250929-v1:0");
+        assert_eq!(
+            fix.edits[0].content,
+            "jp.anthropic.claude-sonnet-4-5-20250929-v1:0"
+        );
     }
 
     #[test]
@@ -599,7 +647,11 @@ state = "eol"
         let fix = f.fix.unwrap();
         assert_eq!(fix.safety, Safety::Review);
         assert_eq!(fix.edits[0].content, "amazon.nova-micro-v1:0");
-        assert!(f.reason.contains("titan-text → nova-messages"), "{}", f.reason);
+        assert!(
+            f.reason.contains("titan-text → nova-messages"),
+            "{}",
+            f.reason
+        );
     }
 
     #[test]
@@ -608,7 +660,10 @@ state = "eol"
         let fix = f.fix.unwrap();
         assert_eq!(fix.safety, Safety::Safe);
         assert_eq!(fix.edits[0].content, "meta.llama3-1-8b-instruct-v1:0");
-        assert_eq!(&"m = \"bedrock/meta.llama2-13b-chat-v1\"\n"[fix.edits[0].range.clone()], "meta.llama2-13b-chat-v1");
+        assert_eq!(
+            &"m = \"bedrock/meta.llama2-13b-chat-v1\"\n"[fix.edits[0].range.clone()],
+            "meta.llama2-13b-chat-v1"
+        );
     }
 
     #[test]
@@ -632,8 +687,19 @@ state = "eol"
     fn unknown_and_not_references() {
         let f = one("m = 'anthropic.claude-3-5-sonnet-20240620-v1:1'\n", None);
         assert_eq!(f.state, FindingState::Unknown);
-        assert!(f.reason.contains("did you mean `anthropic.claude-3-5-sonnet-20240620-v1:0`"), "{}", f.reason);
-        assert!(plan("if m.startswith('anthropic.claude-3'): pass\nu = 'https://amazon.com'\n", None).is_empty());
+        assert!(
+            f.reason
+                .contains("did you mean `anthropic.claude-3-5-sonnet-20240620-v1:0`"),
+            "{}",
+            f.reason
+        );
+        assert!(
+            plan(
+                "if m.startswith('anthropic.claude-3'): pass\nu = 'https://amazon.com'\n",
+                None
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -672,7 +738,12 @@ state = "eol"
             },
             profile_prefix: None,
         };
-        let plan = plan_file("m = ('meta.llama2-13b-chat-v1'\n", Language::Python, &rules, &options);
+        let plan = plan_file(
+            "m = ('meta.llama2-13b-chat-v1'\n",
+            Language::Python,
+            &rules,
+            &options,
+        );
         assert!(plan.syntax_error.is_some());
         assert_eq!(plan.findings.len(), 1);
         assert_eq!(plan.findings[0].fix, None);

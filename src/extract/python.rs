@@ -135,8 +135,8 @@ fn named_children(node: Node) -> Vec<Node> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::super::treesitter::parsers_created;
+    use super::*;
     use SpanContext::{Code, Comment, Docstring};
 
     /// The text and context of every span, in order.

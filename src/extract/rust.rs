@@ -1,3 +1,5 @@
 //! placeholder (helper is writing this)
 use super::Extraction;
-pub fn extract(_s: &str) -> Extraction { Extraction::default() }
+pub fn extract(_s: &str) -> Extraction {
+    Extraction::default()
+}

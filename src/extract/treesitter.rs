@@ -8,7 +8,6 @@ use tree_sitter::{Language, Node, Parser, Tree};
 
 use super::{Extraction, Span, SpanContext, SyntaxError, line_col};
 
-
 /// A per-thread parser slot, as declared with `thread_local!`.
 pub(crate) type ParserSlot = LocalKey<RefCell<Option<Parser>>>;
 
@@ -187,4 +186,3 @@ fn syntax_error_at_offset(offset: usize, message: &str, source: &str) -> SyntaxE
         message: message.to_owned(),
     }
 }
-

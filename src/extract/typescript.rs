@@ -15,7 +15,9 @@ use std::cell::RefCell;
 
 use tree_sitter::{Language, Node, Parser};
 
-use super::treesitter::{ParserSlot, comment_span, failed, finish, for_each_node, node_text, parse};
+use super::treesitter::{
+    ParserSlot, comment_span, failed, finish, for_each_node, node_text, parse,
+};
 use super::{Extraction, Span, SpanContext};
 
 /// Which grammar reads the file.

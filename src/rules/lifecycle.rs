@@ -38,7 +38,10 @@ fn groups_for<'a>(lifecycle: &'a [Lifecycle], region: &str) -> Vec<&'a Lifecycle
     lifecycle.iter().filter(|g| g.regions.is_empty()).collect()
 }
 
-fn earliest(groups: &[&Lifecycle], field: fn(&Lifecycle) -> Option<NaiveDate>) -> Option<NaiveDate> {
+fn earliest(
+    groups: &[&Lifecycle],
+    field: fn(&Lifecycle) -> Option<NaiveDate>,
+) -> Option<NaiveDate> {
     groups.iter().filter_map(|g| field(g)).min()
 }
 
@@ -112,8 +115,18 @@ mod tests {
     /// Claude 3.5 Sonnet v1: EOL 2026-03-01 in US/EU, 2026-07-30 in APAC.
     fn split() -> Model {
         model(vec![
-            group(&["us-east-1", "eu-west-1"], "2025-08-25", "2025-12-01", "2026-03-01"),
-            group(&["ap-northeast-1"], "2026-01-30", "2026-04-30", "2026-07-30"),
+            group(
+                &["us-east-1", "eu-west-1"],
+                "2025-08-25",
+                "2025-12-01",
+                "2026-03-01",
+            ),
+            group(
+                &["ap-northeast-1"],
+                "2026-01-30",
+                "2026-04-30",
+                "2026-07-30",
+            ),
         ])
     }
 
@@ -143,7 +156,10 @@ mod tests {
         let s = status(&m, d("2026-04-01"), Some("ap-northeast-1"));
         assert_eq!(s.state, State::Legacy);
         assert_eq!(s.eol_date, Some(d("2026-07-30")));
-        assert_eq!(status(&m, d("2026-04-01"), Some("us-east-1")).state, State::Eol);
+        assert_eq!(
+            status(&m, d("2026-04-01"), Some("us-east-1")).state,
+            State::Eol
+        );
         // A Region the notice does not name keeps the model active there.
         let s = status(&m, d("2026-12-01"), Some("sa-east-1"));
         assert_eq!(s.state, State::Active);
@@ -156,8 +172,14 @@ mod tests {
             group(&[], "2025-10-28", "2026-01-27", "2026-04-28"),
             group(&["us-gov-west-1"], "2026-01-30", "2026-04-30", "2026-07-30"),
         ]);
-        assert_eq!(status(&m, d("2026-05-01"), Some("eu-west-1")).state, State::Eol);
-        assert_eq!(status(&m, d("2026-05-01"), Some("us-gov-west-1")).state, State::Legacy);
+        assert_eq!(
+            status(&m, d("2026-05-01"), Some("eu-west-1")).state,
+            State::Eol
+        );
+        assert_eq!(
+            status(&m, d("2026-05-01"), Some("us-gov-west-1")).state,
+            State::Legacy
+        );
     }
 
     #[test]

@@ -18,9 +18,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::schema::{LifecycleEntry, ModelEntry, RulesFile};
-use super::{
-    DEFAULT_RULES, DEFAULT_RULES_NAME, Endpoint, Lifecycle, Model, Replacement, Rules,
-};
+use super::{DEFAULT_RULES, DEFAULT_RULES_NAME, Endpoint, Lifecycle, Model, Replacement, Rules};
 use crate::extract::line_col;
 
 /// The only schema version this build reads.
@@ -205,7 +203,9 @@ pub fn is_well_formed_id(id: &str) -> bool {
     };
     let ok_byte = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-.:".contains(&b);
     !provider.is_empty()
-        && provider.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && provider
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && id.starts_with(|c: char| c.is_ascii_lowercase())
         && !name.is_empty()
         && id.bytes().all(ok_byte)
@@ -253,7 +253,10 @@ fn check_entry(
     {
         return Err(p.error(
             base.span(),
-            format!("variant_of `{}` is not a model in the table", base.get_ref()),
+            format!(
+                "variant_of `{}` is not a model in the table",
+                base.get_ref()
+            ),
         ));
     }
     for g in entry.profiles.iter().flatten() {
@@ -396,7 +399,9 @@ fn apply(model: &mut Model, entry: &ModelEntry) {
                 source: r.source.clone(),
             })
             .collect();
-        model.replacements.retain(|old| !new.iter().any(|n| n.id == old.id));
+        model
+            .replacements
+            .retain(|old| !new.iter().any(|n| n.id == old.id));
         model.replacements.splice(0..0, new);
     }
 }
@@ -457,7 +462,12 @@ mod tests {
         for m in rules.models() {
             assert!(is_well_formed_id(&m.id), "{}", m.id);
             let found = rules.grammar().find(&m.id);
-            assert_eq!(found.len(), 1, "grammar must read `{}` as one reference", m.id);
+            assert_eq!(
+                found.len(),
+                1,
+                "grammar must read `{}` as one reference",
+                m.id
+            );
             assert_eq!(found[0].id, m.id);
             for r in &m.replacements {
                 assert!(rules.get(&r.id).is_some(), "{} -> {}", m.id, r.id);
@@ -474,13 +484,18 @@ mod tests {
     #[test]
     fn missing_schema_version() {
         assert!(err("[[model]]\nid = \"a.b-1\"\n").contains("missing `schema_version`"));
-        assert!(err("schema_version = 9\n").starts_with("r.toml:1:18: unsupported schema_version 9"));
+        assert!(
+            err("schema_version = 9\n").starts_with("r.toml:1:18: unsupported schema_version 9")
+        );
     }
 
     #[test]
     fn malformed_id() {
         let e = err(&format!("{HEAD}[[model]]\nid = \"Anthropic.Claude\"\n"));
-        assert!(e.starts_with("r.toml:4:6: malformed model ID `Anthropic.Claude`"), "{e}");
+        assert!(
+            e.starts_with("r.toml:4:6: malformed model ID `Anthropic.Claude`"),
+            "{e}"
+        );
         assert!(err(&format!("{HEAD}[[model]]\nid = \"claude\"\n")).contains("malformed"));
         assert!(err(&format!("{HEAD}[[model]]\nid = \"a.b-\"\n")).contains("malformed"));
     }
@@ -491,7 +506,9 @@ mod tests {
             "{HEAD}[[model]]\nid = \"a.b-1\"\nlifecycle = [{{ legacy = 2026-05-01, eol = 2026-01-01 }}]\n"
         ));
         assert!(
-            e.starts_with("r.toml:5:43: dates out of order: eol 2026-01-01 is before legacy 2026-05-01"),
+            e.starts_with(
+                "r.toml:5:43: dates out of order: eol 2026-01-01 is before legacy 2026-05-01"
+            ),
             "{e}"
         );
         let e = err(&format!(
@@ -505,7 +522,10 @@ mod tests {
         let e = err(&format!(
             "{HEAD}[[model]]\nid = \"a.b-1\"\nreplacement = [{{ id = \"a.c-2\", provenance = \"official\" }}]\n"
         ));
-        assert!(e.starts_with("r.toml:5:23: replacement `a.c-2` is not a model"), "{e}");
+        assert!(
+            e.starts_with("r.toml:5:23: replacement `a.c-2` is not a model"),
+            "{e}"
+        );
         let e = err(&format!(
             "{HEAD}[[model]]\nid = \"a.b-1\"\nreplacement = [{{ id = \"a.b-1\", provenance = \"official\" }}]\n"
         ));
@@ -529,10 +549,17 @@ mod tests {
 
     #[test]
     fn duplicates_and_profiles() {
-        let e = err(&format!("{HEAD}[[model]]\nid = \"a.b-1\"\n[[model]]\nid = \"a.b-1\"\n"));
+        let e = err(&format!(
+            "{HEAD}[[model]]\nid = \"a.b-1\"\n[[model]]\nid = \"a.b-1\"\n"
+        ));
         assert!(e.starts_with("r.toml:6:6: duplicate model `a.b-1`"), "{e}");
-        let e = err(&format!("{HEAD}[[model]]\nid = \"a.b-1\"\nprofiles = [\"us\", \"mars\"]\n"));
-        assert!(e.starts_with("r.toml:5:19: unknown geography prefix `mars`"), "{e}");
+        let e = err(&format!(
+            "{HEAD}[[model]]\nid = \"a.b-1\"\nprofiles = [\"us\", \"mars\"]\n"
+        ));
+        assert!(
+            e.starts_with("r.toml:5:19: unknown geography prefix `mars`"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -29,9 +29,7 @@ pub const DEFAULT_RULES: &str = include_str!("../../rules/bedrock.toml");
 pub const DEFAULT_RULES_NAME: &str = "<embedded rules/bedrock.toml>";
 
 /// Where a model stands in its lifecycle.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum State {
     /// Callable, no retirement announced.

@@ -62,7 +62,11 @@ fn pick<'a>(model: &'a Model, follow_suggested: bool) -> Option<&'a Replacement>
     let by = |p: Provenance| model.replacements.iter().find(|r| r.provenance == p);
     by(Provenance::Policy)
         .or_else(|| by(Provenance::Official))
-        .or_else(|| follow_suggested.then(|| by(Provenance::Suggested)).flatten())
+        .or_else(|| {
+            follow_suggested
+                .then(|| by(Provenance::Suggested))
+                .flatten()
+        })
 }
 
 impl Rules {
@@ -234,9 +238,7 @@ profiles = ["us"]
 
     #[test]
     fn policy_wins_over_official() {
-        let table = format!(
-            "{TABLE}\n[[model]]\nid = \"amazon.nova-2-canvas-v1:0\"\n"
-        );
+        let table = format!("{TABLE}\n[[model]]\nid = \"amazon.nova-2-canvas-v1:0\"\n");
         let overlay = r#"
 schema_version = 1
 [[model]]

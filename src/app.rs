@@ -1,0 +1,304 @@
+//! The run: walk → plan → (apply) → report, for scan, diff, fix and check.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use anyhow::Result;
+use bedrock_migrate::apply::{self, ApplyError};
+use bedrock_migrate::extract::Language;
+use bedrock_migrate::finding::{Finding, FindingState};
+use bedrock_migrate::plan::{self, PlanOptions};
+use bedrock_migrate::report::{self, FileReport, Summary, text::TextOptions};
+use bedrock_migrate::rules::{self, ResolveOptions, Rules};
+use bedrock_migrate::walk::{self, Visit, WalkOptions};
+
+use crate::cli::{ColorChoice, FailOn, Format, RunArgs};
+
+/// What the run does with the findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Report everything.
+    Scan,
+    /// Print a diff of the fixes.
+    Diff,
+    /// Write the fixes.
+    Fix,
+    /// Report failures only; `fix` writes too.
+    Check {
+        /// `check --fix`.
+        fix: bool,
+    },
+}
+
+impl Mode {
+    fn writes(self) -> bool {
+        matches!(self, Mode::Fix | Mode::Check { fix: true })
+    }
+    fn edits(self) -> bool {
+        self.writes() || self == Mode::Diff
+    }
+}
+
+/// One planned file, with its text kept only when it will be edited.
+struct Planned {
+    path: PathBuf,
+    language: Language,
+    text: Option<String>,
+    report: FileReport,
+}
+
+/// Messages gathered from the walk, printed after it in path order.
+#[derive(Default)]
+struct Gathered {
+    files: Vec<Planned>,
+    warnings: Vec<(PathBuf, String)>,
+    errors: Vec<(Option<PathBuf>, String)>,
+}
+
+/// Load the embedded rules plus overlays, or explain what is wrong.
+pub fn load_rules(overlays: &[PathBuf]) -> Result<Rules> {
+    Ok(rules::load_with_overlays(overlays)?)
+}
+
+/// Today, in the local time zone.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// Run scan, diff, fix or check; returns the exit code.
+pub fn run(args: &RunArgs, mode: Mode) -> Result<u8> {
+    let rules = load_rules(&args.rules)?;
+    let options = PlanOptions {
+        resolve: ResolveOptions {
+            as_of: args.as_of.unwrap_or_else(today),
+            region: args.region.clone(),
+            follow_suggested: args.suggested,
+        },
+        profile_prefix: args.profile_prefix.clone(),
+    };
+    if let Some(geo) = &options.profile_prefix
+        && !rules.geo_prefixes().contains(geo)
+    {
+        anyhow::bail!(
+            "unknown --profile-prefix `{geo}`; the rules know: {}",
+            rules.geo_prefixes().join(", ")
+        );
+    }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let walk_options = WalkOptions {
+        hidden: args.hidden,
+        no_ignore: args.no_ignore,
+        threads: args.threads,
+        ..WalkOptions::default()
+    };
+    let gathered = gather(
+        &paths,
+        &walk_options,
+        &rules,
+        &options,
+        mode,
+        args.unsafe_fixes,
+    );
+
+    let mut stderr = std::io::stderr().lock();
+    let mut failed_io = false;
+    for (path, message) in &gathered.errors {
+        match path {
+            Some(p) if !message.contains(&*p.to_string_lossy()) => {
+                writeln!(stderr, "error: {}: {message}", report::display_path(p))?
+            }
+            _ => writeln!(stderr, "error: {message}")?,
+        }
+        failed_io = true;
+    }
+    if !args.quiet {
+        for (path, reason) in &gathered.warnings {
+            writeln!(
+                stderr,
+                "warning: {}: skipped: {reason}",
+                report::display_path(path)
+            )?;
+        }
+    }
+    let mut files = gathered.files;
+    for f in &files {
+        if let Some(e) = &f.report.syntax_error
+            && !args.quiet
+        {
+            let consequence = if mode.edits() {
+                "its references are reported but not rewritten"
+            } else {
+                "its references are reported, but it will not be fixed"
+            };
+            writeln!(
+                stderr,
+                "warning: {}:{}:{}: does not parse ({}); {consequence}",
+                f.report.path, e.line, e.column, e.message
+            )?;
+        }
+    }
+
+    let mut stdout = std::io::stdout().lock();
+    let mut out = String::new();
+    if mode.edits() {
+        for f in &mut files {
+            match rewrite(f, mode, args.unsafe_fixes) {
+                Ok(Some(diff)) => out.push_str(&diff),
+                Ok(None) => {}
+                Err(e) => {
+                    writeln!(stderr, "error: {e}")?;
+                    failed_io = true;
+                }
+            }
+        }
+    }
+    let reports: Vec<FileReport> = files.into_iter().map(|f| f.report).collect();
+    let summary = Summary::of(&reports);
+    let fails = |f: &Finding| fails(f, args.fail_on);
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let text_options = TextOptions {
+        color,
+        unsafe_fixes: args.unsafe_fixes,
+    };
+    match (mode, args.format) {
+        (Mode::Diff, _) => {}
+        (Mode::Scan, Format::Text) => {
+            out.push_str(&report::text::findings(&reports, &text_options, |_| true));
+        }
+        (Mode::Scan, Format::Json) => out.push_str(&report::json::render(&reports, |_| true)),
+        (_, Format::Text) => {
+            out.push_str(&report::text::findings(&reports, &text_options, |f| {
+                f.applied || fails(f)
+            }));
+        }
+        (_, Format::Json) => {
+            out.push_str(&report::json::render(&reports, |f| f.applied || fails(f)))
+        }
+    }
+    if args.format == Format::Text && !args.quiet && mode != Mode::Diff {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&report::text::summary(&summary, &text_options));
+    }
+    if let Err(e) = stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Ok(if failed_io { 2 } else { 0 });
+        }
+        return Err(e.into());
+    }
+
+    if failed_io {
+        return Ok(2);
+    }
+    let remaining = reports
+        .iter()
+        .flat_map(|r| &r.findings)
+        .any(|f| !f.applied && fails(f));
+    let code = match mode {
+        Mode::Scan | Mode::Fix | Mode::Check { fix: false } => u8::from(remaining),
+        Mode::Diff => u8::from(!out.is_empty()),
+        Mode::Check { fix: true } => u8::from(remaining || summary.applied > 0),
+    };
+    Ok(code)
+}
+
+/// True when `f` makes the run fail under `--fail-on`.
+fn fails(f: &Finding, fail_on: FailOn) -> bool {
+    match fail_on {
+        FailOn::Legacy => matches!(f.state, FindingState::Legacy | FindingState::Eol),
+        FailOn::Eol => f.state == FindingState::Eol,
+    }
+}
+
+/// Walk and plan in parallel; results sorted by path.
+fn gather(
+    paths: &[PathBuf],
+    walk_options: &WalkOptions,
+    rules: &Rules,
+    options: &PlanOptions,
+    mode: Mode,
+    unsafe_fixes: bool,
+) -> Gathered {
+    let gathered = Mutex::new(Gathered::default());
+    walk::walk(paths, walk_options, rules.grammar(), &|visit| match visit {
+        Visit::File(file) => {
+            let plan = plan::plan_file(&file.text, file.language, rules, options);
+            if plan.findings.is_empty() {
+                return;
+            }
+            let needs_text = mode.edits()
+                && plan
+                    .findings
+                    .iter()
+                    .any(|f| f.applicable_fix(unsafe_fixes).is_some());
+            let planned = Planned {
+                report: FileReport {
+                    path: report::display_path(&file.path),
+                    findings: plan.findings,
+                    syntax_error: plan.syntax_error,
+                },
+                path: file.path,
+                language: file.language,
+                text: needs_text.then_some(file.text),
+            };
+            lock(&gathered).files.push(planned);
+        }
+        Visit::Skipped { path, reason } => lock(&gathered).warnings.push((path, reason)),
+        Visit::Error { path, message } => lock(&gathered).errors.push((path, message)),
+    });
+    let mut g = gathered.into_inner().unwrap_or_else(|p| p.into_inner());
+    g.files.sort_by(|a, b| a.report.path.cmp(&b.report.path));
+    g.warnings.sort();
+    g.errors.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    g
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Apply a file's fixes: verify, then return the diff (diff mode) or write the file.
+fn rewrite(f: &mut Planned, mode: Mode, unsafe_fixes: bool) -> Result<Option<String>, ApplyError> {
+    let Some(text) = &f.text else {
+        return Ok(None);
+    };
+    let edits: Vec<_> = f
+        .report
+        .findings
+        .iter()
+        .filter_map(|x| x.applicable_fix(unsafe_fixes))
+        .flat_map(|fix| &fix.edits)
+        .collect();
+    let new_text = apply::splice(text, edits);
+    if let Err(error) = apply::verify(f.language, text, &new_text) {
+        return Err(ApplyError::WouldBreak {
+            path: f.path.clone(),
+            error,
+        });
+    }
+    if mode == Mode::Diff {
+        return Ok(Some(report::diff::unified(&f.report.path, text, &new_text)));
+    }
+    apply::write_atomic(&f.path, text, &new_text)?;
+    for finding in &mut f.report.findings {
+        if finding.applicable_fix(unsafe_fixes).is_some() {
+            finding.applied = true;
+        }
+    }
+    Ok(None)
+}

@@ -1,0 +1,213 @@
+//! Command-line definitions (clap derive) and nothing else.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Find hard-coded Amazon Bedrock model IDs and migrate them off legacy and end-of-life
+/// models.
+///
+/// Exit status: 0 nothing to migrate, 1 findings (or changes made by `check --fix`, or a
+/// non-empty `diff`), 2 usage, rules or I/O error.
+#[derive(Debug, Parser)]
+#[command(name = "bedrock-migrate", version, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Report every model reference with its lifecycle state and replacement.
+    Scan(RunArgs),
+    /// Print the rewrites as a unified diff (`git apply`-able); exit 1 when there is one.
+    Diff(RunArgs),
+    /// Rewrite references in place (safe fixes; review fixes with --unsafe-fixes).
+    Fix(RunArgs),
+    /// Hook mode: exit 1 when the files reference a retired model; --fix rewrites too.
+    Check(CheckArgs),
+    /// List, show and validate lifecycle rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Human-readable, `path:line:col:` per finding.
+    Text,
+    /// A JSON array with one object per finding.
+    Json,
+}
+
+/// When to use colors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colors when standard output is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The lowest state that counts as a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Legacy and end-of-life references fail.
+    Legacy,
+    /// Only end-of-life references fail.
+    Eol,
+}
+
+/// Options shared by scan, diff, fix and check.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Files or directories to process [default: .].
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Rules file layered on the embedded table (repeatable; later files win).
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+
+    /// Evaluate lifecycle states on this date instead of today (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+
+    /// Evaluate one AWS Region's dates (default: the most urgent dates of any Region).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Geography prefix (us, eu, jp, au, global, …) to add when a bare ID's replacement can
+    /// only be invoked through an inference profile.
+    #[arg(long, value_name = "GEO")]
+    pub profile_prefix: Option<String>,
+
+    /// Also apply review fixes (a person must check the call sites afterwards).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Follow suggested (non-AWS) replacements where AWS publishes none.
+    #[arg(long)]
+    pub suggested: bool,
+
+    /// Lowest lifecycle state that makes the exit status 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Legacy)]
+    pub fail_on: FailOn,
+
+    /// Do not honour .gitignore, .ignore and similar files.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Also search hidden files and directories.
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Number of threads (default: one per core).
+    #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+
+    /// When to use colors.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Print findings only: no summary, no warnings.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `check` options.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Rewrite what can be rewritten; exit 1 if anything changed or still fails.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Everything `scan` takes.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// `rules` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the models of the table with their state, dates and replacement.
+    List(RulesListArgs),
+    /// Everything known about one model ID.
+    Show(RulesShowArgs),
+    /// Check rules files (layered on the embedded table); exit 2 on the first error.
+    Validate(RulesValidateArgs),
+}
+
+/// Options common to the rules subcommands.
+#[derive(Debug, Args)]
+pub struct RulesCommon {
+    /// Rules file layered on the embedded table (repeatable).
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+
+    /// Evaluate states on this date instead of today (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+
+    /// Evaluate one AWS Region's dates.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+}
+
+/// `rules list` options.
+#[derive(Debug, Args)]
+pub struct RulesListArgs {
+    /// Only models in this state.
+    #[arg(long, value_enum)]
+    pub state: Option<StateFilter>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Rules, date and Region.
+    #[command(flatten)]
+    pub common: RulesCommon,
+}
+
+/// `rules show` options.
+#[derive(Debug, Args)]
+pub struct RulesShowArgs {
+    /// The model ID (a geo prefix or ARN around it is accepted).
+    pub id: String,
+
+    /// Rules, date and Region.
+    #[command(flatten)]
+    pub common: RulesCommon,
+}
+
+/// `rules validate` options.
+#[derive(Debug, Args)]
+pub struct RulesValidateArgs {
+    /// Rules files to check, each layered on the embedded table (none: the embedded table).
+    pub files: Vec<PathBuf>,
+}
+
+/// States to filter `rules list` by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StateFilter {
+    /// Active models.
+    Active,
+    /// Legacy models.
+    Legacy,
+    /// End-of-life models.
+    Eol,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| format!("expected a date like 2026-11-21 ({e})"))
+}

@@ -1,0 +1,172 @@
+//! `--format text`: one header line per finding in the `path:line:col:` form that editors
+//! and terminals turn into links, followed by indented `=` lines for the replacement, the
+//! reason and any notes. Plain and stable when piped; colors only when asked for.
+
+use std::fmt::Write;
+
+use super::{FileReport, Summary};
+use crate::finding::{Finding, FindingState, Safety};
+
+/// How to render.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextOptions {
+    /// Emit ANSI colors.
+    pub color: bool,
+    /// Whether `--unsafe-fixes` is on (changes the wording of the summary).
+    pub unsafe_fixes: bool,
+}
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+fn state_label(state: FindingState) -> (&'static str, &'static str) {
+    match state {
+        FindingState::Eol => ("EOL", "1;31"),
+        FindingState::Legacy => ("legacy", "1;33"),
+        FindingState::Active => ("active", "32"),
+        FindingState::Unknown => ("unknown", "1;35"),
+    }
+}
+
+/// Render one finding.
+pub fn finding(out: &mut String, path: &str, f: &Finding, options: &TextOptions) {
+    let p = Paint { on: options.color };
+    let (label, code) = state_label(f.state);
+    let name = match &f.model_name {
+        Some(n) if n != &f.model_id => format!(" ({n})"),
+        _ => String::new(),
+    };
+    let lifecycle = if f.lifecycle == label {
+        String::new()
+    } else {
+        format!(": {}", f.lifecycle)
+    };
+    let _ = writeln!(
+        out,
+        "{}:{}:{}: {} {}{}{lifecycle}",
+        p.paint("1", path),
+        f.line,
+        f.column,
+        p.paint(code, label),
+        f.original,
+        name,
+    );
+    if f.state == FindingState::Active {
+        return;
+    }
+    if let Some(r) = &f.replacement {
+        let shown = r.text.as_deref().unwrap_or(&r.model_id);
+        let via = if r.via.is_empty() {
+            String::new()
+        } else {
+            format!(", via {}", r.via.join(" → "))
+        };
+        let how = if f.applied {
+            p.paint("32", "fixed")
+        } else {
+            match &f.fix {
+                Some(fix) if fix.safety == Safety::Safe => p.paint("32", "safe fix"),
+                Some(_) => p.paint("33", "review fix (--unsafe-fixes)"),
+                None => p.paint("33", "no automatic fix"),
+            }
+        };
+        let _ = writeln!(
+            out,
+            "   = replacement: {shown} ({}{via}) [{how}]",
+            r.provenance.as_str()
+        );
+    }
+    let _ = writeln!(out, "   = why: {}", f.reason);
+    for note in &f.notes {
+        let _ = writeln!(out, "   = note: {note}");
+    }
+}
+
+/// Render every finding that `keep` accepts, then nothing else.
+pub fn findings(
+    files: &[FileReport],
+    options: &TextOptions,
+    keep: impl Fn(&Finding) -> bool,
+) -> String {
+    let mut out = String::new();
+    for file in files {
+        for f in file.findings.iter().filter(|f| keep(f)) {
+            finding(&mut out, &file.path, f, options);
+        }
+    }
+    out
+}
+
+/// The closing summary line(s).
+pub fn summary(s: &Summary, options: &TextOptions) -> String {
+    if s.references == 0 {
+        return "No Bedrock model references found.\n".into();
+    }
+    let mut parts = Vec::new();
+    for (n, what) in [
+        (s.eol, "end of life"),
+        (s.legacy, "legacy"),
+        (s.active, "active"),
+        (s.unknown, "unknown"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            one.to_string()
+        } else {
+            many.to_string()
+        }
+    };
+    let mut out = format!(
+        "Found {} model {} in {} {} ({}).\n",
+        s.references,
+        plural(s.references, "reference", "references"),
+        s.files,
+        plural(s.files, "file", "files"),
+        parts.join(", ")
+    );
+    if s.applied > 0 {
+        let _ = writeln!(
+            out,
+            "Fixed {} {}.",
+            s.applied,
+            plural(s.applied, "reference", "references")
+        );
+    }
+    let mut todo = Vec::new();
+    if s.safe_fixes > 0 {
+        todo.push(format!(
+            "{} with a safe fix (`bedrock-migrate fix`)",
+            s.safe_fixes
+        ));
+    }
+    if s.review_fixes > 0 {
+        let how = if options.unsafe_fixes {
+            "with a review fix"
+        } else {
+            "with a review fix (add --unsafe-fixes)"
+        };
+        todo.push(format!("{} {how}", s.review_fixes));
+    }
+    if s.manual > 0 {
+        todo.push(format!("{} to migrate by hand", s.manual));
+    }
+    if !todo.is_empty() {
+        let _ = writeln!(out, "To migrate: {}.", todo.join("; "));
+    }
+    out
+}

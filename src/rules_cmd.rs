@@ -1,0 +1,253 @@
+//! `rules list`, `rules show`, `rules validate`.
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use anyhow::Result;
+use bedrock_migrate::model_ref::Grammar;
+use bedrock_migrate::plan::describe_status;
+use bedrock_migrate::rules::{self, Model, ResolveOptions, Rules, State, Status, lifecycle};
+use serde::Serialize;
+
+use crate::app::{load_rules, today};
+use crate::cli::{Format, RulesCommand, RulesCommon, StateFilter};
+
+/// Run a rules subcommand; returns the exit code.
+pub fn run(command: &RulesCommand) -> Result<u8> {
+    match command {
+        RulesCommand::List(args) => {
+            let (rules, opts) = setup(&args.common)?;
+            let wanted = |s: State| match args.state {
+                None => true,
+                Some(StateFilter::Active) => s == State::Active,
+                Some(StateFilter::Legacy) => s == State::Legacy,
+                Some(StateFilter::Eol) => s == State::Eol,
+            };
+            let rows: Vec<Row> = rules
+                .models()
+                .iter()
+                .map(|m| row(&rules, m, &opts))
+                .filter(|r| wanted(r.status_state))
+                .collect();
+            let out = match args.format {
+                Format::Json => serde_json::to_string_pretty(&rows)? + "\n",
+                Format::Text => list_text(&rows),
+            };
+            print(&out)?;
+            Ok(0)
+        }
+        RulesCommand::Show(args) => {
+            let (rules, opts) = setup(&args.common)?;
+            let id = lookup_id(&rules, &args.id);
+            let Some(model) = rules.get(&id) else {
+                anyhow::bail!(
+                    "`{}` is not in the rules table; `bedrock-migrate rules list` shows the known IDs",
+                    args.id
+                );
+            };
+            print(&show(&rules, model, &opts))?;
+            Ok(0)
+        }
+        RulesCommand::Validate(args) => {
+            if args.files.is_empty() {
+                let rules = rules::load_default()?;
+                print(&format!(
+                    "ok: {} ({} models)\n",
+                    rules::DEFAULT_RULES_NAME,
+                    rules.models().len()
+                ))?;
+            }
+            for file in &args.files {
+                let rules = rules::load_with_overlays(std::slice::from_ref(file))?;
+                print(&format!(
+                    "ok: {} ({} models after layering on the embedded table)\n",
+                    file.display(),
+                    rules.models().len()
+                ))?;
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn setup(common: &RulesCommon) -> Result<(Rules, ResolveOptions)> {
+    let rules = load_rules(&common.rules)?;
+    let opts = ResolveOptions {
+        as_of: common.as_of.unwrap_or_else(today),
+        region: common.region.clone(),
+        follow_suggested: false,
+    };
+    Ok((rules, opts))
+}
+
+/// Accept `us.anthropic.…` or an ARN and return the bare model ID.
+fn lookup_id(rules: &Rules, text: &str) -> String {
+    let grammar: &Grammar = rules.grammar();
+    grammar
+        .find(text)
+        .into_iter()
+        .next()
+        .map_or_else(|| text.to_string(), |r| r.id)
+}
+
+fn print(s: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+#[derive(Serialize)]
+struct Row {
+    id: String,
+    name: String,
+    state: &'static str,
+    #[serde(skip)]
+    status_state: State,
+    legacy_date: Option<chrono::NaiveDate>,
+    extended_access_date: Option<chrono::NaiveDate>,
+    eol_date: Option<chrono::NaiveDate>,
+    replacement: Option<String>,
+    body: String,
+    kind: rules::Kind,
+    profiles: Vec<String>,
+    on_demand: bool,
+}
+
+fn row(rules: &Rules, m: &Model, opts: &ResolveOptions) -> Row {
+    let s = lifecycle::status(m, opts.as_of, opts.region.as_deref());
+    let replacement = if s.state == State::Active {
+        None
+    } else {
+        rules.resolve(&m.id, opts).target.map(|t| t.id)
+    };
+    Row {
+        id: m.id.clone(),
+        name: m.name.clone(),
+        state: s.state.as_str(),
+        status_state: s.state,
+        legacy_date: s.legacy_date,
+        extended_access_date: s.extended_access_date,
+        eol_date: s.eol_date,
+        replacement,
+        body: m.body.clone(),
+        kind: m.kind,
+        profiles: m.profiles.clone(),
+        on_demand: m.invocable_bare(opts.region.as_deref()),
+    }
+}
+
+fn list_text(rows: &[Row]) -> String {
+    let width = rows.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
+    let day = |d: Option<chrono::NaiveDate>| d.map_or("-".to_string(), |d| d.to_string());
+    let mut out = format!(
+        "{:width$}  {:6}  {:10}  {:10}  REPLACEMENT\n",
+        "ID", "STATE", "LEGACY", "EOL"
+    );
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "{:width$}  {:6}  {:10}  {:10}  {}",
+            r.id,
+            r.state,
+            day(r.legacy_date),
+            day(r.eol_date),
+            r.replacement.as_deref().unwrap_or("-")
+        );
+    }
+    out
+}
+
+fn show(rules: &Rules, m: &Model, opts: &ResolveOptions) -> String {
+    let mut out = String::new();
+    let status: Status = lifecycle::status(m, opts.as_of, opts.region.as_deref());
+    let _ = writeln!(out, "{} ({})", m.id, m.name);
+    let _ = writeln!(
+        out,
+        "  state on {}: {}",
+        opts.as_of,
+        describe_status(&status)
+    );
+    let _ = writeln!(
+        out,
+        "  provider: {}  body: {}  kind: {:?}",
+        m.provider, m.body, m.kind
+    );
+    let on_demand = if !m.on_demand {
+        "no (inference profile required)".to_string()
+    } else if m.on_demand_regions.is_empty() {
+        "yes".to_string()
+    } else {
+        format!("only in {}", m.on_demand_regions.join(", "))
+    };
+    let _ = writeln!(out, "  bare ID on demand: {on_demand}");
+    let profiles = if m.profiles.is_empty() {
+        "none".to_string()
+    } else {
+        m.profiles.join(", ")
+    };
+    let _ = writeln!(out, "  inference profiles: {profiles}");
+    if let Some(base) = &m.variant_of {
+        let _ = writeln!(out, "  variant of: {base}");
+    }
+    if !m.lifecycle.is_empty() {
+        let _ = writeln!(out, "  dates:");
+        let day = |d: Option<chrono::NaiveDate>| d.map_or("-".to_string(), |d| d.to_string());
+        for g in &m.lifecycle {
+            let regions = if g.regions.is_empty() {
+                "all Regions named by AWS".to_string()
+            } else {
+                g.regions.join(", ")
+            };
+            let _ = writeln!(
+                out,
+                "    legacy {}  extended access {}  eol {}  [{regions}]",
+                day(g.legacy),
+                day(g.extended_access),
+                day(g.eol)
+            );
+        }
+    }
+    if !m.replacements.is_empty() {
+        let _ = writeln!(out, "  replacements:");
+        for r in &m.replacements {
+            let source = r.source.as_deref().unwrap_or("-");
+            let _ = writeln!(out, "    {} ({}, {source})", r.id, r.provenance.as_str());
+        }
+    }
+    let resolution = rules.resolve(&m.id, opts);
+    if !resolution.chain.is_empty() {
+        let chain: Vec<String> = resolution
+            .chain
+            .iter()
+            .map(|h| format!("{} [{}]", h.id, h.status.state.as_str()))
+            .collect();
+        let _ = writeln!(out, "  chain: {} → {}", m.id, chain.join(" → "));
+        match &resolution.target {
+            Some(t) => {
+                let _ = writeln!(out, "  migrates to: {}", t.id);
+            }
+            None => {
+                let _ = writeln!(out, "  migrates to: nothing live");
+            }
+        }
+    }
+    for note in &m.notes {
+        let _ = writeln!(out, "  note: {note}");
+    }
+    if !m.sources.is_empty() {
+        let _ = writeln!(out, "  sources:");
+        for key in &m.sources {
+            let _ = writeln!(
+                out,
+                "    {key}: {}",
+                rules.source(key).unwrap_or("(not described)")
+            );
+        }
+    }
+    if let Some(c) = &m.citation {
+        let _ = writeln!(out, "  citation: {c}");
+    }
+    out
+}
