@@ -250,8 +250,8 @@ fn migrate(
     };
     add_target_notes(finding, target, target_model, &resolution.alternatives);
 
-    let geo = match choose_geo(r, target_model, resolve.region.as_deref(), options) {
-        Ok(geo) => geo,
+    let (geo, caution) = match choose_geo(r, target_model, resolve.region.as_deref(), options) {
+        Ok(choice) => choice,
         Err(reason) => {
             finding.reason = reason;
             finding.replacement = Some(info);
@@ -266,7 +266,10 @@ fn migrate(
             "model ID assembled with an interpolation; rewrite the parts by hand".into();
         return;
     }
-    let (safety, reason) = classify(finding.context, model, target_model, target.provenance);
+    let (safety, reason) = match caution {
+        Some(caution) if finding.context == SpanContext::Code => (Safety::Review, caution),
+        _ => classify(finding.context, model, target_model, target.provenance),
+    };
     finding.safety = Some(safety);
     finding.reason = reason;
     finding.fix = Some(Fix {
@@ -386,13 +389,14 @@ fn add_target_notes(finding: &mut Finding, target: &Hop, model: &Model, alternat
     }
 }
 
-/// The geography prefix for the replacement, or why none can be chosen.
+/// The geography prefix for the replacement (with a caution that makes the rewrite review),
+/// or why none can be chosen.
 fn choose_geo(
     r: &ModelRef,
     target: &Model,
     region: Option<&str>,
     options: &PlanOptions,
-) -> Result<Option<String>, String> {
+) -> Result<(Option<String>, Option<String>), String> {
     let profiles = || {
         if target.profiles.is_empty() {
             "none".to_string()
@@ -407,12 +411,12 @@ fn choose_geo(
         .filter(|s| !s.is_empty());
     if let Some(geo) = &r.geo {
         if target.has_profile(geo) {
-            return Ok(Some(geo.clone()));
+            return Ok((Some(geo.clone()), None));
         }
         if let Some(found) =
             arn_region.and_then(|reg| geos_for_region(reg).iter().find(|g| target.has_profile(g)))
         {
-            return Ok(Some(found.to_string()));
+            return Ok((Some(found.to_string()), None));
         }
         return Err(format!(
             "replacement `{}` has no `{geo}.` inference profile (it has: {}); choose a profile by hand",
@@ -421,7 +425,18 @@ fn choose_geo(
         ));
     }
     if target.invocable_bare(region) {
-        return Ok(None);
+        return Ok((None, None));
+    }
+    if target.on_demand && target.profiles.is_empty() {
+        // No profile exists: the bare ID is the only way to call it, in some Regions.
+        return Ok((
+            None,
+            Some(format!(
+                "replacement `{}` is invocable on demand only in {}; check the Region this code runs in (or pass --region)",
+                target.id,
+                target.on_demand_regions.join(", ")
+            )),
+        ));
     }
     if r.arn.as_ref().map(|a| a.resource_type) == Some(ArnResource::FoundationModel) {
         return Err(format!(
@@ -430,7 +445,7 @@ fn choose_geo(
         ));
     }
     match &options.profile_prefix {
-        Some(p) if target.has_profile(p) => Ok(Some(p.clone())),
+        Some(p) if target.has_profile(p) => Ok((Some(p.clone()), None)),
         Some(p) => Err(format!(
             "replacement `{}` has no `{p}.` inference profile (it has: {}); pass another --profile-prefix",
             target.id,
