@@ -519,6 +519,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::single_range_in_vec_init)]
     fn references_touching_interpolation_holes() {
         let g = grammar();
         // f"{geo}.anthropic.claude-3-haiku-20240307-v1:0"

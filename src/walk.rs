@@ -193,9 +193,19 @@ pub fn read_candidate(
             language,
             text,
         })),
-        Err(e) => skipped(&format!(
-            "not valid UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )),
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let at = e.utf8_error().valid_up_to();
+            let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+            let line = memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
+            // The prefix is valid UTF-8 up to `at`, so the column counts characters.
+            let column = String::from_utf8_lossy(&bytes[line_start..at])
+                .chars()
+                .count()
+                + 1;
+            skipped(&format!(
+                "not valid UTF-8 (first invalid byte at line {line}, column {column}); convert it to UTF-8 to have it checked"
+            ))
+        }
     }
 }

@@ -235,6 +235,7 @@ macro_rules! fixture {
 
 fixture!(python);
 fixture!(typescript);
+fixture!(encodings);
 
 #[test]
 fn every_fixture_has_a_test() {

@@ -58,7 +58,7 @@ impl Resolution {
 
 /// The replacement to follow from `model`: a user policy first, then AWS's official one,
 /// then (only on request) a suggested one.
-fn pick<'a>(model: &'a Model, follow_suggested: bool) -> Option<&'a Replacement> {
+fn pick(model: &Model, follow_suggested: bool) -> Option<&Replacement> {
     let by = |p: Provenance| model.replacements.iter().find(|r| r.provenance == p);
     by(Provenance::Policy)
         .or_else(|| by(Provenance::Official))
