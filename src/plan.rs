@@ -250,6 +250,14 @@ fn migrate(
     };
     add_target_notes(finding, target, target_model, &resolution.alternatives);
 
+    if r.split {
+        finding.reason = format!(
+            "model ID assembled with an interpolation; change it to `{}` (with the right geography prefix) by hand",
+            target.id
+        );
+        finding.replacement = Some(info);
+        return;
+    }
     let (geo, caution) = match choose_geo(r, target_model, resolve.region.as_deref(), options) {
         Ok(choice) => choice,
         Err(reason) => {
@@ -261,11 +269,6 @@ fn migrate(
     let text = r.render(geo.as_deref(), &target.id);
     info.text = Some(text.clone());
     finding.replacement = Some(info);
-    if r.split {
-        finding.reason =
-            "model ID assembled with an interpolation; rewrite the parts by hand".into();
-        return;
-    }
     let (safety, reason) = match caution {
         Some(caution) if finding.context == SpanContext::Code => (Safety::Review, caution),
         _ => classify(finding.context, model, target_model, target.provenance),

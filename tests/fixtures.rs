@@ -236,6 +236,7 @@ macro_rules! fixture {
 fixture!(python);
 fixture!(typescript);
 fixture!(encodings);
+fixture!(rust);
 
 #[test]
 fn every_fixture_has_a_test() {
