@@ -237,6 +237,8 @@ fixture!(python);
 fixture!(typescript);
 fixture!(encodings);
 fixture!(rust);
+fixture!(demo);
+fixture!(rules);
 
 #[test]
 fn every_fixture_has_a_test() {

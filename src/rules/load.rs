@@ -40,7 +40,7 @@ pub enum RulesError {
         message: String,
     },
     /// The file could not be read.
-    #[error("{path}: cannot read rules file: {source}")]
+    #[error("{path}: cannot read rules file")]
     Io {
         /// File name as given.
         path: String,
