@@ -22,7 +22,8 @@ pub enum SpanContext {
     Code,
     /// A comment (`# …`, `// …`, `/* … */`); never executed, so rewrites are review.
     Comment,
-    /// A docstring (Python) or doc comment (Rust `///`, `//!`, `/** */` in JS/TS).
+    /// A docstring (Python) or doc comment (Rust `///`, `//!`, `/** */` in JS/TS). An
+    /// explicit `#[doc = "…"]` attribute in Rust is an ordinary literal (`Code`).
     Docstring,
 }
 
@@ -110,7 +111,9 @@ impl Language {
 
 /// Extract the spans of `source` (a whole file, without a byte-order mark) in `language`.
 ///
-/// Parsers are created once per thread and reused (see each extractor).
+/// tree-sitter parsers are created once per thread and reused; the Rust extractor runs each
+/// file on a helper thread with a large stack, because `syn` recurses deeply (see each
+/// extractor).
 pub fn extract(language: Language, source: &str) -> Extraction {
     match language {
         Language::Python => python::extract(source),
