@@ -68,11 +68,11 @@ pub fn today() -> chrono::NaiveDate {
 
 /// Run scan, diff, fix or check; returns the exit code.
 pub fn run(args: &RunArgs, mode: Mode) -> Result<u8> {
-    let rules = load_rules(&args.rules)?;
+    let rules = load_rules(&args.rules.rules)?;
     let options = PlanOptions {
         resolve: ResolveOptions {
-            as_of: args.as_of.unwrap_or_else(today),
-            region: args.region.clone(),
+            as_of: args.rules.as_of.unwrap_or_else(today),
+            region: args.rules.region.clone(),
             follow_suggested: args.suggested,
         },
         profile_prefix: args.profile_prefix.clone(),

@@ -73,17 +73,9 @@ pub struct RunArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
-    /// Rules file layered on the embedded table (repeatable; later files win).
-    #[arg(long = "rules", value_name = "FILE")]
-    pub rules: Vec<PathBuf>,
-
-    /// Evaluate lifecycle states on this date instead of today (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub as_of: Option<NaiveDate>,
-
-    /// Evaluate one AWS Region's dates (default: the most urgent dates of any Region).
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
+    /// Rules, date and Region.
+    #[command(flatten)]
+    pub rules: RulesCommon,
 
     /// Geography prefix (us, eu, jp, au, global, …) to add when a bare ID's replacement can
     /// only be invoked through an inference profile.
@@ -146,18 +138,18 @@ pub enum RulesCommand {
     Validate(RulesValidateArgs),
 }
 
-/// Options common to the rules subcommands.
+/// Which rules, evaluated on which date and in which Region.
 #[derive(Debug, Args)]
 pub struct RulesCommon {
-    /// Rules file layered on the embedded table (repeatable).
+    /// Rules file layered on the embedded table (repeatable; later files win).
     #[arg(long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
 
-    /// Evaluate states on this date instead of today (YYYY-MM-DD).
+    /// Evaluate lifecycle states on this date instead of today (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<NaiveDate>,
 
-    /// Evaluate one AWS Region's dates.
+    /// Evaluate one AWS Region's dates (default: the most urgent dates of any Region).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
 }

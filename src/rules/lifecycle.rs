@@ -75,7 +75,6 @@ pub fn status(model: &Model, as_of: NaiveDate, region: Option<&str>) -> Status {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::{Endpoint, Kind};
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
@@ -93,22 +92,8 @@ mod tests {
 
     fn model(lifecycle: Vec<Lifecycle>) -> Model {
         Model {
-            id: "anthropic.claude-3-5-sonnet-20240620-v1:0".into(),
-            name: "Claude 3.5 Sonnet".into(),
-            provider: "anthropic".into(),
-            body: "anthropic-messages".into(),
-            kind: Kind::Text,
-            explicit_state: None,
-            on_demand: true,
-            on_demand_regions: vec![],
-            profiles: vec![],
-            endpoint: Endpoint::Runtime,
-            variant_of: None,
-            sources: vec![],
-            citation: None,
-            notes: vec![],
             lifecycle,
-            replacements: vec![],
+            ..Model::new("anthropic.claude-3-5-sonnet-20240620-v1:0")
         }
     }
 

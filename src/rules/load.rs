@@ -18,7 +18,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::schema::{LifecycleEntry, ModelEntry, RulesFile};
-use super::{DEFAULT_RULES, DEFAULT_RULES_NAME, Endpoint, Lifecycle, Model, Replacement, Rules};
+use super::{DEFAULT_RULES, DEFAULT_RULES_NAME, Lifecycle, Model, Replacement, Rules};
 use crate::extract::line_col;
 
 /// The only schema version this build reads.
@@ -138,7 +138,7 @@ pub fn load_sources(sources: &[(&str, &str)]) -> Result<Rules, RulesError> {
                 Some(&i) => apply(&mut models[i], entry),
                 None => {
                     index.insert(id.clone(), models.len());
-                    let mut model = defaults(&id);
+                    let mut model = Model::new(&id);
                     apply(&mut model, entry);
                     models.push(model);
                 }
@@ -309,28 +309,6 @@ fn check_dates(p: &Parsed, g: &LifecycleEntry) -> Result<(), RulesError> {
         previous = Some((name, d));
     }
     Ok(())
-}
-
-fn defaults(id: &str) -> Model {
-    let provider = id.split('.').next().unwrap_or_default().to_string();
-    Model {
-        id: id.to_string(),
-        name: id.to_string(),
-        body: provider.clone(),
-        provider,
-        kind: Default::default(),
-        explicit_state: None,
-        on_demand: true,
-        on_demand_regions: vec![],
-        profiles: vec![],
-        endpoint: Endpoint::Runtime,
-        variant_of: None,
-        sources: vec![],
-        citation: None,
-        notes: vec![],
-        lifecycle: vec![],
-        replacements: vec![],
-    }
 }
 
 /// Dates were checked before merging, so conversion cannot fail here.

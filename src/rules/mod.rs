@@ -167,6 +167,30 @@ pub struct Model {
 }
 
 impl Model {
+    /// A model with only an ID and the defaults of the table format: provider from the ID,
+    /// body family = provider, text, on demand, no dates, no replacements.
+    pub fn new(id: &str) -> Model {
+        let provider = id.split('.').next().unwrap_or_default().to_string();
+        Model {
+            id: id.to_string(),
+            name: id.to_string(),
+            body: provider.clone(),
+            provider,
+            kind: Kind::Text,
+            explicit_state: None,
+            on_demand: true,
+            on_demand_regions: vec![],
+            profiles: vec![],
+            endpoint: Endpoint::Runtime,
+            variant_of: None,
+            sources: vec![],
+            citation: None,
+            notes: vec![],
+            lifecycle: vec![],
+            replacements: vec![],
+        }
+    }
+
     /// True when the ID can be invoked without an inference profile in `region`. With no
     /// Region, only a model that is on demand everywhere qualifies: Opus 4.6 is on demand in
     /// eu-west-2 alone, so a bare rewrite to it would fail wherever else the code runs.
