@@ -61,6 +61,17 @@ pub fn load_rules(overlays: &[PathBuf]) -> Result<Rules> {
     Ok(rules::load_with_overlays(overlays)?)
 }
 
+/// Reject a `--region` that is not shaped like an AWS Region: a typo must not silently
+/// evaluate to "no dates apply".
+pub fn check_region(region: Option<&str>) -> Result<()> {
+    match region {
+        Some(r) if !rules::lifecycle::is_region_name(r) => anyhow::bail!(
+            "invalid --region `{r}`: expected an AWS Region name such as us-east-1 or eu-west-3"
+        ),
+        _ => Ok(()),
+    }
+}
+
 /// Today, in the local time zone.
 pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
@@ -68,6 +79,7 @@ pub fn today() -> chrono::NaiveDate {
 
 /// Run scan, diff, fix or check; returns the exit code.
 pub fn run(args: &RunArgs, mode: Mode) -> Result<u8> {
+    check_region(args.rules.region.as_deref())?;
     let rules = load_rules(&args.rules.rules)?;
     let options = PlanOptions {
         resolve: ResolveOptions {
@@ -130,11 +142,7 @@ pub fn run(args: &RunArgs, mode: Mode) -> Result<u8> {
         if let Some(e) = &f.report.syntax_error
             && !args.quiet
         {
-            let consequence = if mode.edits() {
-                "its references are reported but not rewritten"
-            } else {
-                "its references are reported, but it will not be fixed"
-            };
+            let consequence = "its rewrites need review (--unsafe-fixes)";
             writeln!(
                 stderr,
                 "warning: {}:{}:{}: does not parse ({}); {consequence}",
@@ -235,8 +243,14 @@ fn gather(
     unsafe_fixes: bool,
 ) -> Gathered {
     let gathered = Mutex::new(Gathered::default());
+    // A file named twice (`a.py ./a.py .`) is planned, reported and written once.
+    let seen = Mutex::new(std::collections::HashSet::new());
     walk::walk(paths, walk_options, rules.grammar(), &|visit| match visit {
         Visit::File(file) => {
+            let key = std::fs::canonicalize(&file.path).unwrap_or_else(|_| file.path.clone());
+            if !lock(&seen).insert(key) {
+                return;
+            }
             let plan = plan::plan_file(&file.text, file.language, rules, options);
             if plan.findings.is_empty() {
                 return;
@@ -258,7 +272,12 @@ fn gather(
             };
             lock(&gathered).files.push(planned);
         }
-        Visit::Skipped { path, reason } => lock(&gathered).warnings.push((path, reason)),
+        Visit::Skipped { path, reason } => {
+            let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            if lock(&seen).insert(key) {
+                lock(&gathered).warnings.push((path, reason));
+            }
+        }
         Visit::Error { path, message } => lock(&gathered).errors.push((path, message)),
     });
     let mut g = gathered.into_inner().unwrap_or_else(|p| p.into_inner());

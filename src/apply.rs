@@ -31,6 +31,12 @@ pub enum ApplyError {
         /// The file.
         path: PathBuf,
     },
+    /// The file is read-only.
+    #[error("{path}: not written: the file is read-only")]
+    ReadOnly {
+        /// The file.
+        path: PathBuf,
+    },
     /// Reading or writing failed.
     #[error("{path}: {source}")]
     Io {
@@ -59,21 +65,32 @@ pub fn splice<'a>(source: &str, edits: impl IntoIterator<Item = &'a Edit>) -> St
     out
 }
 
-/// Re-parse `after` with the parser that read `before`: fine when `before` did not parse
-/// either, an error when the rewrite broke a file that parsed.
+/// Re-parse `after` with the parser that read `before`: an error when the rewrite broke a
+/// file that parsed, or made a file that already had a syntax error fail differently (another
+/// line or message). Edits only ever replace model-ID characters inside literals, so a rewrite
+/// that passes this check left the file's syntax exactly as it was.
 pub fn verify(language: Language, before: &str, after: &str) -> Result<(), SyntaxError> {
     let parse = |s: &str| extract::extract(language, &s[bom_len(s)..]).syntax_error;
-    match parse(after) {
-        Some(error) if parse(before).is_none() => Err(error),
-        _ => Ok(()),
+    match (parse(before), parse(after)) {
+        (_, None) => Ok(()),
+        (Some(b), Some(a)) if a.line == b.line && a.message == b.message => Ok(()),
+        (_, Some(a)) => Err(a),
     }
 }
 
-/// Replace the contents of `path` with `new_text`, atomically: a temporary file in the same
-/// directory is written, synced and renamed over the original, keeping its permissions. The
-/// write is refused when the file no longer holds `original` (edited meanwhile). A symlink
-/// is followed, so the link stays a link and its target is updated.
+/// Replace the contents of `path` with `new_text`.
+///
+/// Normally atomic: a temporary file in the same directory is written, synced, given the
+/// original's permissions and owner, and renamed over the original, so a crash leaves the old
+/// or the new file, never half of one. Two cases write in place instead, because a rename
+/// would change what the user has: a file with several hard links (the other names would keep
+/// the old text) and a file in a directory where no temporary file can be created.
+///
+/// The write is refused when the file no longer holds `original` (edited meanwhile) and when
+/// it is read-only: a read-only file is a statement that it must not be edited. A symlink is
+/// followed, so the link stays a link and its target is updated.
 pub fn write_atomic(path: &Path, original: &str, new_text: &str) -> Result<(), ApplyError> {
+    use std::os::unix::fs::MetadataExt;
     let io = |source| ApplyError::Io {
         path: path.to_path_buf(),
         source,
@@ -85,17 +102,44 @@ pub fn write_atomic(path: &Path, original: &str, new_text: &str) -> Result<(), A
             path: path.to_path_buf(),
         });
     }
-    let permissions = fs::metadata(&target).map_err(io)?.permissions();
+    let metadata = fs::metadata(&target).map_err(io)?;
+    if metadata.permissions().readonly() {
+        return Err(ApplyError::ReadOnly {
+            path: path.to_path_buf(),
+        });
+    }
+    if metadata.nlink() > 1 {
+        return write_in_place(&target, new_text).map_err(io);
+    }
     let dir = target.parent().unwrap_or_else(|| Path::new("."));
-    let mut temp = tempfile::Builder::new()
+    let mut temp = match tempfile::Builder::new()
         .prefix(".bedrock-migrate-")
         .tempfile_in(dir)
-        .map_err(io)?;
+    {
+        Ok(temp) => temp,
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            return write_in_place(&target, new_text).map_err(io);
+        }
+        Err(e) => return Err(io(e)),
+    };
     temp.write_all(new_text.as_bytes()).map_err(io)?;
     temp.as_file().sync_all().map_err(io)?;
-    fs::set_permissions(temp.path(), permissions).map_err(io)?;
+    fs::set_permissions(temp.path(), metadata.permissions()).map_err(io)?;
+    // Keep the owner when running as root over other users' files; for anyone else this can
+    // only fail, and the file is then theirs anyway.
+    let _ = std::os::unix::fs::chown(temp.path(), Some(metadata.uid()), Some(metadata.gid()));
     temp.persist(&target).map_err(|e| io(e.error))?;
     Ok(())
+}
+
+/// Overwrite `path` in place (truncate, write, sync).
+fn write_in_place(path: &Path, new_text: &str) -> std::io::Result<()> {
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(path)?;
+    file.write_all(new_text.as_bytes())?;
+    file.sync_all()
 }
 
 #[cfg(test)]
@@ -123,8 +167,12 @@ mod tests {
     fn verify_refuses_a_broken_rewrite() {
         assert!(verify(Language::Rust, "fn main() {}", "fn main() {}").is_ok());
         assert!(verify(Language::Rust, "fn main() {}", "fn main() {").is_err());
-        // A file that was broken before cannot be blamed on the rewrite.
+        // A file that was broken before cannot be blamed on the rewrite, as long as it
+        // breaks in the same place.
         assert!(verify(Language::Rust, "fn main() {", "fn main() {").is_ok());
+        let before = "x = 'a'\ndef f(:\n";
+        assert!(verify(Language::Python, before, "x = 'b'\ndef f(:\n").is_ok());
+        assert!(verify(Language::Python, before, "x = ('b'\ndef f(:\n").is_err());
     }
 
     #[test]
@@ -145,6 +193,29 @@ mod tests {
         assert_eq!(fs::read_to_string(&path).unwrap(), "new\n");
         // No temporary file is left behind.
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn read_only_files_are_not_written() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.py");
+        fs::write(&path, "old").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+        let err = write_atomic(&path, "old", "new").unwrap_err();
+        assert!(matches!(err, ApplyError::ReadOnly { .. }), "{err}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "old");
+    }
+
+    #[test]
+    fn hard_links_keep_sharing_the_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.py");
+        let b = dir.path().join("b.py");
+        fs::write(&a, "old").unwrap();
+        fs::hard_link(&a, &b).unwrap();
+        write_atomic(&a, "old", "new").unwrap();
+        assert_eq!(fs::read_to_string(&b).unwrap(), "new");
     }
 
     #[test]

@@ -183,10 +183,9 @@ impl Grammar {
         let geo = self.geo_before(bytes, start);
         let mut split = ends_hole(start);
         if geo.is_none() && start > 0 && !split {
-            let before = bytes[start - 1];
             if bytes[start - 1] == b'.' && ends_hole(start - 1) {
                 split = true;
-            } else if is_word_byte(before) || matches!(before, b'.' | b'-') {
+            } else if glued(bytes, start) {
                 return None;
             }
         }
@@ -230,11 +229,47 @@ impl Grammar {
             .find(|g| {
                 head.ends_with(g.as_bytes()) && {
                     let at = head.len() - g.len();
-                    at == 0 || !(is_word_byte(head[at - 1]) || matches!(head[at - 1], b'.' | b'-'))
+                    !glued(head, at)
                 }
             })
             .cloned()
     }
+}
+
+/// True when the token starting at `at` is glued to the text before it (`my_anthropic.`,
+/// `x-anthropic.`, `www.amazon.`), which makes it part of a longer word rather than a
+/// reference. The letter that ends an escape sequence (`\n` in `"models:\nanthropic.…"`) is
+/// not glue: the literal's text has a line break there.
+fn glued(bytes: &[u8], at: usize) -> bool {
+    at > 0
+        && (is_word_byte(bytes[at - 1]) || matches!(bytes[at - 1], b'.' | b'-'))
+        && !ends_with_escape(&bytes[..at])
+}
+
+/// True when `head` ends with a backslash escape whose last byte is a letter or digit:
+/// `\n`, `\t`, `\r`, `\0`, `\x20`, `\u0020`, `\U00000020`, octal `\101`.
+fn ends_with_escape(head: &[u8]) -> bool {
+    let n = head.len();
+    // The backslash at `i` starts an escape when an odd number of backslashes ends there.
+    let starts_escape =
+        |i: usize| head[..=i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1;
+    let hex = |r: std::ops::Range<usize>| head[r].iter().all(u8::is_ascii_hexdigit);
+    let escape_at = |len: usize, marker: Option<u8>, body: &dyn Fn(usize) -> bool| {
+        n >= len
+            && head[n - len] == b'\\'
+            && marker.is_none_or(|m| head[n - len + 1] == m)
+            && body(n - len)
+            && starts_escape(n - len)
+    };
+    escape_at(2, None, &|i| b"nrtvfabe0'\"".contains(&head[i + 1]))
+        || escape_at(4, Some(b'x'), &|i| hex(i + 2..n))
+        || escape_at(6, Some(b'u'), &|i| hex(i + 2..n))
+        || escape_at(10, Some(b'U'), &|i| hex(i + 2..n))
+        || (2..=4).any(|len| {
+            escape_at(len, None, &|i| {
+                head[i + 1..n].iter().all(|b| (b'0'..=b'7').contains(b))
+            })
+        })
 }
 
 /// Extend a token from `from` over ID bytes (and `%3A`), then drop trailing punctuation.
@@ -408,6 +443,25 @@ mod tests {
         assert!(ids("Amazon.Titan-v1").is_empty());
         // `www.amazon.com` has a `.` before the provider and no geo prefix.
         assert!(ids("https://www.amazon.com/x").is_empty());
+    }
+
+    #[test]
+    fn ids_after_escape_sequences() {
+        for text in [
+            r"models:\nanthropic.claude-v2",
+            r"\tus.anthropic.claude-v2",
+            r"line\r\nanthropic.claude-v2",
+            r"\x20anthropic.claude-v2",
+            r"\u0020anthropic.claude-v2",
+            r"\U00000020anthropic.claude-v2",
+            r"\101anthropic.claude-v2",
+            r"\0anthropic.claude-v2",
+        ] {
+            assert_eq!(ids(text), ["anthropic.claude-v2"], "{text}");
+        }
+        // An escaped backslash followed by a letter is a backslash and a glued letter.
+        assert!(ids(r"\\nanthropic.claude-v2").is_empty());
+        assert!(ids(r"xnanthropic.claude-v2").is_empty());
     }
 
     #[test]

@@ -54,6 +54,8 @@ pub fn plan_file(
     let extraction = extract::extract(language, &source[offset..]);
     let lines = LineIndex::new(source);
     let mut findings = Vec::new();
+    // Dict/object keys: (content range, index of the finding that rewrites the whole key).
+    let mut keys: Vec<(Range<usize>, Option<usize>)> = Vec::new();
     for span in &extraction.spans {
         let start = span.range.start + offset;
         let Some(text) = source.get(start..span.range.end + offset) else {
@@ -64,17 +66,34 @@ pub fn plan_file(
             .iter()
             .map(|h| h.start + offset - start..h.end + offset - start)
             .collect();
+        let mut whole = None;
         for r in rules.grammar().find_with_holes(text, &holes) {
             if let Some(f) = judge(source, start, &r, span.context, rules, options, &lines) {
+                if r.range == (0..text.len()) {
+                    whole = Some(findings.len());
+                }
                 findings.push(f);
             }
         }
+        if span.key {
+            keys.push((start..start + text.len(), whole));
+        }
     }
+    drop_colliding_keys(source, &keys, &mut findings);
     findings.sort_by_key(|f| f.range.start);
     let syntax_error = extraction.syntax_error;
-    if syntax_error.is_some() {
-        for f in &mut findings {
-            f.fix = None;
+    if let Some(e) = &syntax_error {
+        for f in findings.iter_mut().filter(|f| f.fix.is_some()) {
+            let why = std::mem::take(&mut f.reason);
+            f.notes.insert(0, why);
+            f.reason = format!(
+                "the file does not parse cleanly ({}:{}: {}), so this rewrite cannot be fully verified",
+                e.line, e.column, e.message
+            );
+            f.safety = Some(Safety::Review);
+            if let Some(fix) = &mut f.fix {
+                fix.safety = Safety::Review;
+            }
         }
     }
     FilePlan {
@@ -83,10 +102,52 @@ pub fn plan_file(
     }
 }
 
+/// Drop the fixes that would make two keys of a dict or object literal equal: a table keyed
+/// by model ID (prices, limits, display names) often lists the replacement already, and
+/// `{"old": 3.0, "new": 3.3}` must not become `{"new": 3.0, "new": 3.3}` — TypeScript
+/// rejects that and Python silently keeps one entry.
+fn drop_colliding_keys(
+    source: &str,
+    keys: &[(Range<usize>, Option<usize>)],
+    findings: &mut [Finding],
+) {
+    let after = |range: &Range<usize>, finding: Option<usize>| -> String {
+        match finding.and_then(|i| findings[i].fix.as_ref()) {
+            Some(fix) => {
+                crate::apply::splice(&source[..range.end], &fix.edits)[range.start..].to_string()
+            }
+            None => source[range.clone()].to_string(),
+        }
+    };
+    let finals: Vec<String> = keys.iter().map(|(r, f)| after(r, *f)).collect();
+    for (i, (_, finding)) in keys.iter().enumerate() {
+        let Some(index) = finding.filter(|&i| findings[i].fix.is_some()) else {
+            continue;
+        };
+        let clash = (0..keys.len()).find(|&j| j != i && finals[j] == finals[i]);
+        if let Some(j) = clash {
+            let (line, _) = crate::extract::line_col(source, keys[j].0.start);
+            let f = &mut findings[index];
+            f.fix = None;
+            f.reason = format!(
+                "`{}` is already a key on line {line}: this looks like a table of models, and rewriting would duplicate a key; merge the entries by hand",
+                finals[i]
+            );
+        }
+    }
+}
+
 /// Line starts of a file, for byte offset → line and column.
+///
+/// Columns count characters, so each query counts from the line start — unless it lies on
+/// the line of the previous query and after it, when counting resumes from there. Findings
+/// are looked up in file order, so a minified file with thousands of references on one line
+/// costs one pass over the line instead of one per reference.
 struct LineIndex<'a> {
     source: &'a str,
     starts: Vec<usize>,
+    /// The previous query: (line, byte offset, column).
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -94,17 +155,30 @@ impl<'a> LineIndex<'a> {
         let starts = std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1))
             .collect();
-        LineIndex { source, starts }
+        LineIndex {
+            source,
+            starts,
+            last: std::cell::Cell::new((0, 0, 0)),
+        }
     }
 
-    /// 1-based line and character column.
+    /// 1-based line and character column; a byte-order mark is not a column.
     fn line_col(&self, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line - 1];
-        let column = self
-            .source
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
+        let (last_line, last_offset, last_column) = self.last.get();
+        let (from, base) = if last_line == line && last_offset <= offset {
+            (last_offset, last_column)
+        } else {
+            let start = self.starts[line - 1];
+            let bom = if start == 0 { bom_len(self.source) } else { 0 };
+            (start + bom.min(offset), 1)
+        };
+        let column = base
+            + self
+                .source
+                .get(from..offset)
+                .map_or(0, |s| s.chars().count());
+        self.last.set((line, offset, column));
         (line, column)
     }
 }
@@ -129,6 +203,8 @@ fn judge(
     options: &PlanOptions,
     lines: &LineIndex,
 ) -> Option<Finding> {
+    let stripped = strip_file_extension(r, rules);
+    let r = stripped.as_ref().unwrap_or(r);
     let range = r.range.start + base..r.range.end + base;
     let (line, column) = lines.line_col(range.start);
     let (end_line, end_column) = lines.line_col(range.end);
@@ -161,7 +237,12 @@ fn judge(
                 "model ID assembled with an interpolation; check the full ID by hand".into();
             return Some(finding);
         }
-        if rules.is_family_prefix(&r.id) || !looks_like_model_id(&r.id) {
+        if rules.is_family_prefix(&r.id) {
+            let full = rules.completion_after_colon(&r.id)?;
+            finding.reason = format!("incomplete model ID; did you mean `{full}`?");
+            return Some(finding);
+        }
+        if !looks_like_model_id(&r.id) || !rules.is_known_family(&r.id) {
             return None;
         }
         finding.reason = unknown_reason(&r.id, rules);
@@ -172,7 +253,7 @@ fn judge(
     let mut resolve = options.resolve.clone();
     if resolve.region.is_none()
         && let Some(arn) = &r.arn
-        && !arn.region.is_empty()
+        && lifecycle::is_region_name(&arn.region)
     {
         resolve.region = Some(arn.region.clone());
     }
@@ -190,7 +271,36 @@ fn judge(
         return Some(finding);
     }
     migrate(&mut finding, r, base, model, rules, options, &resolve);
+    if stripped.is_some() && finding.fix.take().is_some() {
+        finding.safety = Some(Safety::Review);
+        finding.reason =
+            "part of a file name: rename the file and change this reference together, by hand"
+                .into();
+    }
     Some(finding)
+}
+
+/// `models/anthropic.claude-v2.json`: a known ID followed by a file extension is a reference
+/// to that ID (the extension is not part of it).
+fn strip_file_extension(r: &ModelRef, rules: &Rules) -> Option<ModelRef> {
+    if rules.get(&r.id).is_some() {
+        return None;
+    }
+    let dot = r.id.rfind('.')?;
+    let (base, ext) = r.id.split_at(dot);
+    let ext = &ext[1..];
+    if ext.is_empty()
+        || !ext.bytes().all(|b| b.is_ascii_alphanumeric())
+        || rules.get(base).is_none()
+    {
+        return None;
+    }
+    let cut = r.id.len() - dot;
+    let mut short = r.clone();
+    short.id.truncate(dot);
+    short.range.end -= cut;
+    short.profile_range.end -= cut;
+    Some(short)
 }
 
 /// Why an unknown ID is reported, with the closest known ID when it looks like a typo.
@@ -237,7 +347,7 @@ fn migrate(
     let via: Vec<String> = resolution
         .chain
         .iter()
-        .take(resolution.chain.len().saturating_sub(1))
+        .take_while(|h| h.id != target.id)
         .map(|h| h.id.clone())
         .collect();
     let mut info = ReplacementInfo {
@@ -721,6 +831,36 @@ state = "eol"
     }
 
     #[test]
+    fn near_misses() {
+        // A known ID with a file extension is that ID.
+        let f = one("p = 'models/meta.llama2-13b-chat-v1.json'\n", Some("us"));
+        assert_eq!(f.original, "meta.llama2-13b-chat-v1");
+        assert_eq!(f.state, FindingState::Eol);
+        assert_eq!(f.fix, None, "a file name is not rewritten");
+        assert!(f.reason.starts_with("part of a file name"));
+        // A truncated ID (missing `:0`) is reported; a family prefix is not.
+        let f = one("m = 'meta.llama3-1-8b-instruct-v1'\n", None);
+        assert_eq!(f.state, FindingState::Unknown);
+        assert!(
+            f.reason
+                .contains("did you mean `meta.llama3-1-8b-instruct-v1:0`"),
+            "{}",
+            f.reason
+        );
+        // Dotted names of unknown families are not model IDs.
+        assert!(
+            plan(
+                "a = 'amazon.com:443'\nb = 'amazon.aws-cdk-lib-2.0'\nc = 'meta.something-2'\n",
+                None
+            )
+            .is_empty()
+        );
+        // Unknown members of known families are.
+        let f = one("m = 'meta.llama9-8b-instruct-v1:0'\n", None);
+        assert_eq!(f.state, FindingState::Unknown);
+    }
+
+    #[test]
     fn split_ids_are_review_without_fix() {
         let f = one("m = f'{geo}.meta.llama2-13b-chat-v1'\n", None);
         assert_eq!(f.fix, None);
@@ -744,10 +884,44 @@ state = "eol"
         let f = one(src, None);
         assert_eq!((f.line, f.column), (2, 6));
         assert_eq!(&src[f.range.clone()], "meta.llama2-13b-chat-v1");
+        // On the first line of a file with a BOM, the BOM is not a column.
+        let f = one("\u{feff}m = 'meta.llama2-13b-chat-v1'\n", None);
+        assert_eq!((f.line, f.column, f.end_column), (1, 6, 29));
     }
 
     #[test]
-    fn syntax_errors_drop_fixes() {
+    fn many_references_on_one_line() {
+        let line: String = (0..200).map(|_| "'meta.llama2-13b-chat-v1', ").collect();
+        let found = plan(&format!("x = [{line}]\n"), None);
+        assert_eq!(found.len(), 200);
+        for (i, f) in found.iter().enumerate() {
+            assert_eq!(f.column, 7 + i * 27, "finding {i}");
+            assert_eq!(f.end_column, f.column + 23);
+        }
+    }
+
+    #[test]
+    fn rewrites_never_duplicate_dict_keys() {
+        let src = "PRICES = {\n    'meta.llama2-13b-chat-v1': 1,\n    'meta.llama3-1-8b-instruct-v1:0': 2,\n}\nM = 'meta.llama2-13b-chat-v1'\n";
+        let found = plan(src, Some("us"));
+        let key = &found[0];
+        assert_eq!(key.fix, None);
+        assert!(
+            key.reason.contains("already a key on line 3"),
+            "{}",
+            key.reason
+        );
+        // The same ID outside the table is still fixed.
+        assert!(found.last().unwrap().fix.is_some());
+        // Two old keys that would both become the same new key collide with each other.
+        let src = "T = {'us.anthropic.claude-3-5-sonnet-20240620-v1:0': 1, 'us.anthropic.claude-v2': 2}\n";
+        let found = plan(src, Some("us"));
+        assert_eq!(found.len(), 2);
+        assert!(found.iter().all(|f| f.fix.is_none()), "{found:#?}");
+    }
+
+    #[test]
+    fn syntax_errors_make_fixes_review() {
         let rules = load_from_str(TABLE, "t.toml").unwrap();
         let options = PlanOptions {
             resolve: ResolveOptions {
@@ -764,6 +938,14 @@ state = "eol"
         );
         assert!(plan.syntax_error.is_some());
         assert_eq!(plan.findings.len(), 1);
-        assert_eq!(plan.findings[0].fix, None);
+        let f = &plan.findings[0];
+        assert_eq!(f.fix.as_ref().unwrap().safety, Safety::Review);
+        assert!(
+            f.reason
+                .starts_with("the file does not parse cleanly (1:1: syntax error)"),
+            "{}",
+            f.reason
+        );
+        assert_eq!(f.notes[0], "same request format (meta-llama)");
     }
 }

@@ -9,7 +9,7 @@ use bedrock_migrate::plan::describe_status;
 use bedrock_migrate::rules::{self, Model, ResolveOptions, Rules, State, Status, lifecycle};
 use serde::Serialize;
 
-use crate::app::{load_rules, today};
+use crate::app::{check_region, load_rules, today};
 use crate::cli::{Format, RulesCommand, RulesCommon, StateFilter};
 
 /// Run a rules subcommand; returns the exit code.
@@ -71,6 +71,7 @@ pub fn run(command: &RulesCommand) -> Result<u8> {
 }
 
 fn setup(common: &RulesCommon) -> Result<(Rules, ResolveOptions)> {
+    check_region(common.region.as_deref())?;
     let rules = load_rules(&common.rules)?;
     let opts = ResolveOptions {
         as_of: common.as_of.unwrap_or_else(today),

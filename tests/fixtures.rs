@@ -239,6 +239,7 @@ fixture!(encodings);
 fixture!(rust);
 fixture!(demo);
 fixture!(rules);
+fixture!(regressions);
 
 #[test]
 fn every_fixture_has_a_test() {

@@ -40,6 +40,9 @@ pub struct Span {
     /// `{…}` in Python f-strings, `${…}` in template literals. A model reference that
     /// touches a hole is only part of an ID and is reported as review.
     pub holes: Vec<Range<usize>>,
+    /// True for a string used as a key of a dict or object literal (`{"k": v}` in Python
+    /// and JS/TS). Rewriting a key can collide with another key of the same table.
+    pub key: bool,
 }
 
 /// A source file that the parser could not read as valid code.

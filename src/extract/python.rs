@@ -13,7 +13,9 @@ use std::cell::RefCell;
 
 use tree_sitter::{Language, Node, Parser};
 
-use super::treesitter::{comment_span, failed, finish, for_each_node, node_text, parse};
+use super::treesitter::{
+    comment_span, failed, finish, for_each_node, is_pair_key, node_text, parse,
+};
 use super::{Extraction, Span, SpanContext};
 
 thread_local! {
@@ -75,6 +77,7 @@ fn string_span(string: Node, source: &str) -> Span {
         range,
         context,
         holes,
+        key: is_pair_key(string),
     }
 }
 
@@ -148,6 +151,27 @@ mod tests {
             .iter()
             .map(|span| (&source[span.range.clone()], span.context))
             .collect()
+    }
+
+    #[test]
+    fn dict_keys_are_marked() {
+        let source = "d = {'k': 'v', \"k2\": ['x'], **rest}\ns = {'a', 'b'}\n";
+        let keys: Vec<(&str, bool)> = extract(source)
+            .spans
+            .iter()
+            .map(|span| (&source[span.range.clone()], span.key))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("k", true),
+                ("v", false),
+                ("k2", true),
+                ("x", false),
+                ("a", false),
+                ("b", false)
+            ]
+        );
     }
 
     /// The text of every span's holes, in order.

@@ -381,6 +381,7 @@ impl<'a> Walk<'a> {
                 range: start..range.start + contents.end,
                 context: SpanContext::Code,
                 holes,
+                key: false,
             });
         }
     }
@@ -390,6 +391,7 @@ impl<'a> Walk<'a> {
             range,
             context,
             holes: Vec::new(),
+            key: false,
         });
     }
 
@@ -655,6 +657,7 @@ mod tests {
                 range: 17..58,
                 context: SpanContext::Code,
                 holes: vec![],
+                key: false,
             }]
         );
         assert_eq!(&source[17..58], "anthropic.claude-3-5-sonnet-20240620-v1:0");
@@ -929,6 +932,7 @@ mod tests {
                 range: start..start + 5,
                 context: SpanContext::Code,
                 holes: vec![],
+                key: false,
             }]
         );
     }

@@ -122,6 +122,7 @@ pub(crate) fn comment_span(comment: Node, context: SpanContext, source: &str) ->
         range,
         context,
         holes: Vec::new(),
+        key: false,
     }
 }
 
@@ -185,4 +186,12 @@ fn syntax_error_at_offset(offset: usize, message: &str, source: &str) -> SyntaxE
         column,
         message: message.to_owned(),
     }
+}
+
+/// Whether `node` is the key of a `pair` (a dict entry in Python, an object property in
+/// JavaScript and TypeScript; both grammars name the field `key`).
+pub(crate) fn is_pair_key(node: Node) -> bool {
+    node.parent().is_some_and(|parent| {
+        parent.kind() == "pair" && parent.child_by_field_name("key") == Some(node)
+    })
 }

@@ -16,7 +16,7 @@ use std::cell::RefCell;
 use tree_sitter::{Language, Node, Parser};
 
 use super::treesitter::{
-    ParserSlot, comment_span, failed, finish, for_each_node, node_text, parse,
+    ParserSlot, comment_span, failed, finish, for_each_node, is_pair_key, node_text, parse,
 };
 use super::{Extraction, Span, SpanContext};
 
@@ -137,6 +137,7 @@ fn literal_span(literal: Node, hole_kind: Option<&str>) -> Span {
         range,
         context: SpanContext::Code,
         holes,
+        key: is_pair_key(literal),
     }
 }
 
@@ -173,6 +174,28 @@ mod tests {
             .iter()
             .map(|span| (&source[span.range.clone()], span.context))
             .collect()
+    }
+
+    #[test]
+    fn object_keys_are_marked() {
+        let source = "const o = { 'k': 'v', \"k2\": `t`, plain: 'p' };\n";
+        for dialect in ALL {
+            let keys: Vec<(&str, bool)> = extract(source, dialect)
+                .spans
+                .iter()
+                .map(|span| (&source[span.range.clone()], span.key))
+                .collect();
+            assert_eq!(
+                keys,
+                [
+                    ("k", true),
+                    ("v", false),
+                    ("k2", true),
+                    ("t", false),
+                    ("p", false)
+                ]
+            );
+        }
     }
 
     /// The text of every span's holes, in order.

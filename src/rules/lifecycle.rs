@@ -25,8 +25,12 @@ pub struct Status {
 }
 
 /// The date groups that apply in `region`: those naming it, else those that name no Region
-/// ("every Region AWS listed"). A model that AWS retired only elsewhere has none: it stays
-/// active there ("a model can remain Active in other Regions").
+/// ("every Region AWS listed"), else — when AWS named other Regions only — all of them.
+///
+/// AWS says a model "can remain Active in other Regions", but a Region absent from a notice
+/// is just as often one where the model was never offered, and a typo in `--region` looks
+/// the same. Falling back to the most urgent dates errs towards reporting, which a migration
+/// tool must: a false "active" lets a hook pass on code that fails in production.
 fn groups_for<'a>(lifecycle: &'a [Lifecycle], region: &str) -> Vec<&'a Lifecycle> {
     let named: Vec<&Lifecycle> = lifecycle
         .iter()
@@ -35,7 +39,28 @@ fn groups_for<'a>(lifecycle: &'a [Lifecycle], region: &str) -> Vec<&'a Lifecycle
     if !named.is_empty() {
         return named;
     }
-    lifecycle.iter().filter(|g| g.regions.is_empty()).collect()
+    let unnamed: Vec<&Lifecycle> = lifecycle.iter().filter(|g| g.regions.is_empty()).collect();
+    if !unnamed.is_empty() {
+        return unnamed;
+    }
+    lifecycle.iter().collect()
+}
+
+/// True when `region` has the shape of an AWS Region name (`us-east-1`, `us-gov-west-1`,
+/// `ap-southeast-7`).
+pub fn is_region_name(region: &str) -> bool {
+    let mut parts = region.split('-');
+    let Some(area) = parts.next() else {
+        return false;
+    };
+    let rest: Vec<&str> = parts.collect();
+    area.len() == 2
+        && area.bytes().all(|b| b.is_ascii_lowercase())
+        && rest.len() >= 2
+        && rest[..rest.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && rest[rest.len() - 1].parse::<u8>().is_ok()
 }
 
 fn earliest(
@@ -145,10 +170,10 @@ mod tests {
             status(&m, d("2026-04-01"), Some("us-east-1")).state,
             State::Eol
         );
-        // A Region the notice does not name keeps the model active there.
-        let s = status(&m, d("2026-12-01"), Some("sa-east-1"));
-        assert_eq!(s.state, State::Active);
-        assert_eq!(s.eol_date, None);
+        // A Region no notice names gets the most urgent dates (never a false "active").
+        let s = status(&m, d("2026-04-01"), Some("sa-east-1"));
+        assert_eq!(s.state, State::Eol);
+        assert_eq!(s.eol_date, Some(d("2026-03-01")));
     }
 
     #[test]
@@ -165,6 +190,31 @@ mod tests {
             status(&m, d("2026-05-01"), Some("us-gov-west-1")).state,
             State::Legacy
         );
+    }
+
+    #[test]
+    fn region_names() {
+        for ok in [
+            "us-east-1",
+            "us-gov-west-1",
+            "ap-southeast-7",
+            "il-central-1",
+            "eu-central-2",
+        ] {
+            assert!(is_region_name(ok), "{ok}");
+        }
+        for bad in [
+            "us-east1",
+            "XX",
+            "",
+            "us",
+            "us-east-",
+            "us--1",
+            "US-EAST-1",
+            "us-east-x",
+        ] {
+            assert!(!is_region_name(bad), "{bad}");
+        }
     }
 
     #[test]

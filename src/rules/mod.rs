@@ -7,7 +7,7 @@
 //! a model turns legacy without anyone editing the table); [`resolve`] follows replacement
 //! chains to the first model that is still callable.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -221,6 +221,19 @@ pub struct Rules {
     grammar: Grammar,
     /// Sorted IDs, for the "is this a strict prefix of a known ID" question.
     sorted_ids: Vec<String>,
+    /// `provider.family` of every ID (see [`family_of`]).
+    families: HashSet<String>,
+}
+
+/// The family of an ID: provider and the first word of the name without trailing digits
+/// (`anthropic.claude`, `meta.llama`, `amazon.titan`, `openai.gpt`). Unknown IDs are only
+/// reported when their family is known, which keeps `google.com:80`, `writer.write-2` or
+/// `amazon.aws-cdk-lib-2.0` out of the report.
+pub fn family_of(id: &str) -> Option<String> {
+    let (provider, name) = id.split_once('.')?;
+    let word = name.split(['-', '.', ':']).next()?;
+    let word = word.trim_end_matches(|c: char| c.is_ascii_digit());
+    (!word.is_empty()).then(|| format!("{provider}.{word}"))
 }
 
 impl Rules {
@@ -241,6 +254,7 @@ impl Rules {
         let grammar = Grammar::new(&providers, &geo_prefixes);
         let mut sorted_ids: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
         sorted_ids.sort();
+        let families = models.iter().filter_map(|m| family_of(&m.id)).collect();
         Rules {
             models,
             index,
@@ -248,6 +262,7 @@ impl Rules {
             sources,
             grammar,
             sorted_ids,
+            families,
         }
     }
 
@@ -274,6 +289,24 @@ impl Rules {
     /// The model-ID grammar built from this table's providers and prefixes.
     pub fn grammar(&self) -> &Grammar {
         &self.grammar
+    }
+
+    /// True when `id` belongs to a family of known models (see [`family_of`]).
+    pub fn is_known_family(&self, id: &str) -> bool {
+        family_of(id).is_some_and(|f| self.families.contains(&f))
+    }
+
+    /// The known ID that `id` is missing a `:N` suffix of (`meta.llama3-2-11b-instruct-v1`
+    /// for `…-v1:0`), if any: such a truncated ID fails at run time, unlike a family prefix.
+    pub fn completion_after_colon(&self, id: &str) -> Option<&str> {
+        let with_colon = format!("{id}:");
+        let i = self
+            .sorted_ids
+            .partition_point(|k| k.as_str() < with_colon.as_str());
+        self.sorted_ids
+            .get(i)
+            .filter(|k| k.starts_with(&with_colon))
+            .map(String::as_str)
     }
 
     /// True when `text` is a strict prefix of a known ID (`anthropic.claude-3` in a

@@ -1,10 +1,15 @@
-//! Replacement chains: from a retired model to the first replacement that still works.
+//! Replacement chains: from a retired model to the end of its chain of replacements.
 //!
 //! Official replacements often point at models that retired later themselves (Titan Image v1
 //! → Nova Canvas, EOL; Jurassic-2 → Jamba-Instruct, EOL → Jamba 1.5). A one-hop rewrite would
-//! land on a dead model, so the chain is followed while the target is EOL on the as-of date
-//! and stops at the first target that is active or legacy. A legacy target is used (it still
-//! works) and reported as such.
+//! land on a dead model, so the chain is followed while the target is retired (legacy or EOL)
+//! and has a replacement of its own, and stops at the first active target. When the chain
+//! ends on retired models, the last one that still works (legacy) is the target and is
+//! reported as such; when none works, there is no target.
+//!
+//! Following legacy hops too (DESIGN: "always resolve to the end of the chain") is what makes
+//! `fix` idempotent: were the chain to stop at a legacy model that has a replacement, the next
+//! run would rewrite that model again.
 
 use std::collections::HashSet;
 
@@ -41,7 +46,7 @@ pub struct Hop {
 pub struct Resolution {
     /// Every step followed, in order; when `target` is set it is the last one.
     pub chain: Vec<Hop>,
-    /// The model to migrate to: the first step that is not end-of-life.
+    /// The model to migrate to: the first active step, else the last legacy one.
     pub target: Option<Hop>,
     /// Other replacements the table lists beside the first one at the first step.
     pub alternatives: Vec<String>,
@@ -101,9 +106,13 @@ impl Rules {
                 status,
             };
             resolution.chain.push(hop.clone());
-            if status.state != State::Eol {
-                resolution.target = Some(hop);
-                break;
+            match status.state {
+                State::Active => {
+                    resolution.target = Some(hop);
+                    break;
+                }
+                State::Legacy => resolution.target = Some(hop),
+                State::Eol => {}
             }
             current = model;
         }
@@ -215,6 +224,39 @@ profiles = ["us"]
         // After Jamba 1.5's EOL the whole chain is dead.
         let r = rules.resolve("ai21.j2-ultra-v1", &opts("2026-11-26"));
         assert!(r.dead_end());
+    }
+
+    #[test]
+    fn legacy_hops_are_followed_to_the_end_of_the_chain() {
+        // Opus 3 → Opus 4.1 (legacy) → Opus 4.8 (suggested, active): with --suggested the
+        // target is the end of the chain, so a second fix has nothing left to do.
+        let table = r#"
+schema_version = 1
+[[model]]
+id = "anthropic.claude-3-opus-20240229-v1:0"
+lifecycle = [{ legacy = 2025-07-15, eol = 2026-01-15 }]
+replacement = [{ id = "anthropic.claude-opus-4-1-20250805-v1:0", provenance = "official" }]
+[[model]]
+id = "anthropic.claude-opus-4-1-20250805-v1:0"
+lifecycle = [{ legacy = 2026-07-08, eol = 2027-01-08 }]
+replacement = [{ id = "anthropic.claude-opus-4-8", provenance = "suggested" }]
+[[model]]
+id = "anthropic.claude-opus-4-8"
+"#;
+        let rules = load_from_str(table, "t.toml").unwrap();
+        let id = "anthropic.claude-3-opus-20240229-v1:0";
+        let r = rules.resolve(id, &opts("2026-11-21"));
+        assert_eq!(
+            r.target.unwrap().id,
+            "anthropic.claude-opus-4-1-20250805-v1:0"
+        );
+        let mut o = opts("2026-11-21");
+        o.follow_suggested = true;
+        let r = rules.resolve(id, &o);
+        assert_eq!(r.target.unwrap().id, "anthropic.claude-opus-4-8");
+        assert_eq!(r.chain.len(), 2);
+        let again = rules.resolve("anthropic.claude-opus-4-8", &o);
+        assert_eq!(again.target, None);
     }
 
     #[test]
