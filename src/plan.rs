@@ -436,7 +436,7 @@ fn no_target_reason(resolution: &crate::rules::Resolution) -> String {
             chain.join(" → ")
         )
     } else {
-        "AWS publishes no replacement".to_string()
+        "no official replacement (AWS published none)".to_string()
     };
     if let Some(s) = &resolution.suggestion {
         let source = s.source.as_deref().unwrap_or("unsourced");
