@@ -13,7 +13,7 @@ use bedrock_migrate::report::{self, FileReport, Summary, text::TextOptions};
 use bedrock_migrate::rules::{self, ResolveOptions, Rules};
 use bedrock_migrate::walk::{self, Visit, WalkOptions};
 
-use crate::cli::{ColorChoice, FailOn, Format, RunArgs};
+use crate::cli::{ColorChoice, FailOn, Format, RulesCommon, RunArgs};
 
 /// What the run does with the findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,9 +56,36 @@ struct Gathered {
     errors: Vec<(Option<PathBuf>, String)>,
 }
 
-/// Load the embedded rules plus overlays, or explain what is wrong.
-pub fn load_rules(overlays: &[PathBuf]) -> Result<Rules> {
-    Ok(rules::load_with_overlays(overlays)?)
+/// The name of a repository's own rules and settings file.
+pub const CONFIG_FILE: &str = ".bedrock-migrate.toml";
+
+/// The repository's `.bedrock-migrate.toml`: looked for in the current directory and its
+/// parents, up to the repository root (the first directory holding `.git`).
+pub fn find_config() -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    for dir in cwd.ancestors() {
+        let candidate = dir.join(CONFIG_FILE);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    None
+}
+
+/// Load the embedded rules, the repository's config (unless `--no-config`) and the
+/// `--rules` overlays, in that order, or explain what is wrong.
+pub fn load_rules(common: &RulesCommon) -> Result<Rules> {
+    let mut overlays = Vec::new();
+    if !common.no_config
+        && let Some(config) = find_config()
+    {
+        overlays.push(config);
+    }
+    overlays.extend(common.rules.iter().cloned());
+    Ok(rules::load_with_overlays(&overlays)?)
 }
 
 /// Reject a `--region` that is not shaped like an AWS Region: a typo must not silently
@@ -80,23 +107,42 @@ pub fn today() -> chrono::NaiveDate {
 /// Run scan, diff, fix or check; returns the exit code.
 pub fn run(args: &RunArgs, mode: Mode) -> Result<u8> {
     check_region(args.rules.region.as_deref())?;
-    let rules = load_rules(&args.rules.rules)?;
+    let rules = load_rules(&args.rules)?;
+    let known = |flag: &str, geo: &str| -> Result<()> {
+        if rules.geo_prefixes().iter().any(|g| g == geo) {
+            Ok(())
+        } else {
+            anyhow::bail!(
+                "unknown {flag} `{geo}`; the rules know: {}",
+                rules.geo_prefixes().join(", ")
+            )
+        }
+    };
+    if let Some(geo) = &args.profile_prefix {
+        known("--profile-prefix", geo)?;
+    }
+    let mut prefix_map = rules.settings().prefix_map.clone();
+    for (from, to) in &args.prefix_map {
+        known("--prefix-map prefix", from)?;
+        known("--prefix-map prefix", to)?;
+        prefix_map.insert(from.clone(), to.clone());
+    }
+    let as_of = args.rules.as_of.unwrap_or_else(today);
     let options = PlanOptions {
         resolve: ResolveOptions {
-            as_of: args.rules.as_of.unwrap_or_else(today),
+            as_of,
             region: args.rules.region.clone(),
             follow_suggested: args.suggested,
         },
-        profile_prefix: args.profile_prefix.clone(),
+        profile_prefix: args
+            .profile_prefix
+            .clone()
+            .or_else(|| rules.settings().profile_prefix.clone()),
+        prefix_map,
     };
-    if let Some(geo) = &options.profile_prefix
-        && !rules.geo_prefixes().contains(geo)
-    {
-        anyhow::bail!(
-            "unknown --profile-prefix `{geo}`; the rules know: {}",
-            rules.geo_prefixes().join(", ")
-        );
-    }
+    let deadline = args
+        .eol_within
+        .map(|days| as_of + chrono::Days::new(u64::from(days)));
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -167,7 +213,7 @@ pub fn run(args: &RunArgs, mode: Mode) -> Result<u8> {
     }
     let reports: Vec<FileReport> = files.into_iter().map(|f| f.report).collect();
     let summary = Summary::of(&reports);
-    let fails = |f: &Finding| fails(f, args.fail_on);
+    let fails = |f: &Finding| fails(f, args.fail_on, deadline);
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -225,12 +271,15 @@ pub fn run(args: &RunArgs, mode: Mode) -> Result<u8> {
     Ok(code)
 }
 
-/// True when `f` makes the run fail under `--fail-on`.
-fn fails(f: &Finding, fail_on: FailOn) -> bool {
-    match fail_on {
+/// True when `f` makes the run fail under `--fail-on` and `--eol-within` (whose `deadline`
+/// is the as-of date plus the days given).
+fn fails(f: &Finding, fail_on: FailOn, deadline: Option<chrono::NaiveDate>) -> bool {
+    let by_state = match fail_on {
         FailOn::Legacy => matches!(f.state, FindingState::Legacy | FindingState::Eol),
         FailOn::Eol => f.state == FindingState::Eol,
-    }
+    };
+    let soon = deadline.is_some_and(|d| f.eol_date.is_some_and(|eol| eol <= d));
+    by_state || soon
 }
 
 /// Walk and plan in parallel; results sorted by path.

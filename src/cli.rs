@@ -82,6 +82,16 @@ pub struct RunArgs {
     #[arg(long, value_name = "GEO")]
     pub profile_prefix: Option<String>,
 
+    /// Old geography prefix → new one for replacements without a profile in the old
+    /// geography, e.g. `apac=jp` (repeatable).
+    #[arg(long, value_name = "FROM=TO", value_parser = parse_prefix_pair)]
+    pub prefix_map: Vec<(String, String)>,
+
+    /// Also fail on references whose end of life is at most DAYS away (with --fail-on eol:
+    /// a legacy model about to retire).
+    #[arg(long, value_name = "DAYS")]
+    pub eol_within: Option<u32>,
+
     /// Also apply review fixes (a person must check the call sites afterwards).
     #[arg(long)]
     pub unsafe_fixes: bool,
@@ -152,6 +162,10 @@ pub struct RulesCommon {
     /// Evaluate one AWS Region's dates (default: the most urgent dates of any Region).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+
+    /// Ignore the repository's .bedrock-migrate.toml.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 /// `rules list` options.
@@ -202,4 +216,13 @@ pub enum StateFilter {
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|e| format!("expected a date like 2026-11-21 ({e})"))
+}
+
+fn parse_prefix_pair(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((from, to)) if !from.is_empty() && !to.is_empty() => {
+            Ok((from.to_string(), to.to_string()))
+        }
+        _ => Err("expected FROM=TO, e.g. apac=jp".to_string()),
+    }
 }

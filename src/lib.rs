@@ -20,7 +20,7 @@
 //! let rules = load_default().unwrap();
 //! let options = PlanOptions {
 //!     resolve: ResolveOptions { as_of: "2026-11-21".parse().unwrap(), ..Default::default() },
-//!     profile_prefix: None,
+//!     ..Default::default()
 //! };
 //! let source = "MODEL = 'us.anthropic.claude-3-5-sonnet-20240620-v1:0'\n";
 //! let plan = plan_file(source, Language::Python, &rules, &options);

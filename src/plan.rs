@@ -26,6 +26,9 @@ pub struct PlanOptions {
     pub resolve: ResolveOptions,
     /// Geography prefix to add when a bare ID's replacement needs an inference profile.
     pub profile_prefix: Option<String>,
+    /// Old geography prefix → new one, for replacements without a profile in the old
+    /// geography (`apac` → `jp`).
+    pub prefix_map: std::collections::BTreeMap<String, String>,
 }
 
 /// The findings of one file.
@@ -526,13 +529,23 @@ fn choose_geo(
         if target.has_profile(geo) {
             return Ok((Some(geo.clone()), None));
         }
+        if let Some(mapped) = options.prefix_map.get(geo) {
+            if target.has_profile(mapped) {
+                return Ok((Some(mapped.clone()), None));
+            }
+            return Err(format!(
+                "replacement `{}` has neither a `{geo}.` nor a `{mapped}.` inference profile (it has: {}); change --prefix-map",
+                target.id,
+                profiles()
+            ));
+        }
         if let Some(found) =
             arn_region.and_then(|reg| geos_for_region(reg).iter().find(|g| target.has_profile(g)))
         {
             return Ok((Some(found.to_string()), None));
         }
         return Err(format!(
-            "replacement `{}` has no `{geo}.` inference profile (it has: {}); choose a profile by hand",
+            "replacement `{}` has no `{geo}.` inference profile (it has: {}); choose one with --prefix-map {geo}=GEO",
             target.id,
             profiles()
         ));
@@ -690,6 +703,7 @@ state = "eol"
                 follow_suggested: false,
             },
             profile_prefix: prefix.map(str::to_string),
+            prefix_map: Default::default(),
         };
         plan_file(src, Language::Python, &rules, &options).findings
     }
@@ -767,6 +781,39 @@ state = "eol"
             fix.edits[0].content,
             "jp.anthropic.claude-sonnet-4-5-20250929-v1:0"
         );
+    }
+
+    #[test]
+    fn prefix_map_moves_a_prefix_that_does_not_carry_over() {
+        let rules = load_from_str(TABLE, "t.toml").unwrap();
+        let mut options = PlanOptions {
+            resolve: ResolveOptions {
+                as_of: "2026-11-21".parse().unwrap(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        options.prefix_map.insert("apac".into(), "jp".into());
+        let src = "m = 'apac.anthropic.claude-3-5-sonnet-20240620-v1:0'\n";
+        let f = &plan_file(src, Language::Python, &rules, &options).findings[0];
+        assert_eq!(
+            f.fix.as_ref().unwrap().edits[0].content,
+            "jp.anthropic.claude-sonnet-4-5-20250929-v1:0"
+        );
+        // A prefix the target keeps is never remapped.
+        let src = "m = 'us.anthropic.claude-3-5-sonnet-20240620-v1:0'\n";
+        options.prefix_map.insert("us".into(), "eu".into());
+        let f = &plan_file(src, Language::Python, &rules, &options).findings[0];
+        assert_eq!(
+            f.fix.as_ref().unwrap().edits[0].content,
+            "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+        );
+        // A mapping to a prefix the target lacks is explained.
+        options.prefix_map.insert("apac".into(), "apac".into());
+        let src = "m = 'apac.anthropic.claude-3-5-sonnet-20240620-v1:0'\n";
+        let f = &plan_file(src, Language::Python, &rules, &options).findings[0];
+        assert_eq!(f.fix, None);
+        assert!(f.reason.contains("change --prefix-map"), "{}", f.reason);
     }
 
     #[test]
@@ -929,6 +976,7 @@ state = "eol"
                 ..Default::default()
             },
             profile_prefix: None,
+            prefix_map: Default::default(),
         };
         let plan = plan_file(
             "m = ('meta.llama2-13b-chat-v1'\n",

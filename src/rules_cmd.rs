@@ -72,7 +72,7 @@ pub fn run(command: &RulesCommand) -> Result<u8> {
 
 fn setup(common: &RulesCommon) -> Result<(Rules, ResolveOptions)> {
     check_region(common.region.as_deref())?;
-    let rules = load_rules(&common.rules)?;
+    let rules = load_rules(common)?;
     let opts = ResolveOptions {
         as_of: common.as_of.unwrap_or_else(today),
         region: common.region.clone(),

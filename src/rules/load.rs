@@ -17,8 +17,8 @@ use chrono::NaiveDate;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use super::schema::{LifecycleEntry, ModelEntry, RulesFile};
-use super::{DEFAULT_RULES, DEFAULT_RULES_NAME, Lifecycle, Model, Replacement, Rules};
+use super::schema::{LifecycleEntry, ModelEntry, PolicyEntry, RulesFile};
+use super::{DEFAULT_RULES, DEFAULT_RULES_NAME, Lifecycle, Model, Replacement, Rules, Settings};
 use crate::extract::line_col;
 
 /// The only schema version this build reads.
@@ -145,6 +145,12 @@ pub fn load_sources(sources: &[(&str, &str)]) -> Result<Rules, RulesError> {
             }
         }
     }
+    for p in &parsed {
+        for policy in &p.file.policy {
+            apply_policy(p, policy, &mut models, &index)?;
+        }
+    }
+    let settings = merge_settings(&parsed, &geo_prefixes)?;
     if let Some(id) = find_cycle(&models, &index) {
         let (file_index, span) = &replacement_origin[&id];
         return Err(parsed[*file_index].error(
@@ -152,7 +158,100 @@ pub fn load_sources(sources: &[(&str, &str)]) -> Result<Rules, RulesError> {
             format!("replacement cycle through `{id}`: a chain of replacements leads back to it; remove one of the replacements"),
         ));
     }
-    Ok(Rules::new(models, geo_prefixes, citations))
+    Ok(Rules::new(models, geo_prefixes, citations).with_settings(settings))
+}
+
+/// Put a `[[policy]]` replacement first on every model its glob matches. The replacement
+/// itself and provisioned-throughput variants (never rewritten by text) are left out.
+fn apply_policy(
+    p: &Parsed,
+    policy: &PolicyEntry,
+    models: &mut [Model],
+    index: &HashMap<String, usize>,
+) -> Result<(), RulesError> {
+    let pattern = policy.pattern.get_ref();
+    let glob = globset::GlobBuilder::new(pattern)
+        .literal_separator(false)
+        .build()
+        .map_err(|e| {
+            p.error(
+                policy.pattern.span(),
+                format!("invalid glob `{pattern}`: {}", e.kind()),
+            )
+        })?
+        .compile_matcher();
+    let target = policy.replacement.get_ref();
+    if !index.contains_key(target) {
+        return Err(p.error(
+            policy.replacement.span(),
+            format!("replacement `{target}` is not a model in the table; add a [[model]] for it or fix the ID"),
+        ));
+    }
+    let mut matched = 0;
+    for model in models
+        .iter_mut()
+        .filter(|m| &m.id != target && m.variant_of.is_none() && glob.is_match(&m.id))
+    {
+        matched += 1;
+        model.replacements.retain(|r| &r.id != target);
+        model.replacements.insert(
+            0,
+            Replacement {
+                id: target.clone(),
+                provenance: super::Provenance::Policy,
+                source: policy.source.clone(),
+            },
+        );
+    }
+    if matched == 0 {
+        return Err(p.error(
+            policy.pattern.span(),
+            format!(
+                "policy `{pattern}` matches no model; `bedrock-migrate rules list` shows the IDs"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The `[settings]` of all files, later files winning, with prefixes checked.
+fn merge_settings(parsed: &[Parsed], geo_prefixes: &[String]) -> Result<Settings, RulesError> {
+    let mut settings = Settings::default();
+    for p in parsed {
+        let Some(entry) = &p.file.settings else {
+            continue;
+        };
+        let known = |g: &Spanned<String>| {
+            if geo_prefixes.contains(g.get_ref()) {
+                Ok(g.get_ref().clone())
+            } else {
+                Err(p.error(
+                    g.span(),
+                    format!(
+                        "unknown geography prefix `{}` (known: {})",
+                        g.get_ref(),
+                        geo_prefixes.join(", ")
+                    ),
+                ))
+            }
+        };
+        if let Some(prefix) = &entry.profile_prefix {
+            settings.profile_prefix = Some(known(prefix)?);
+        }
+        for (from, to) in entry.prefix_map.iter().flatten() {
+            if !geo_prefixes.contains(from) {
+                return Err(p.error(
+                    to.span(),
+                    format!(
+                        "unknown geography prefix `{from}` in prefix_map (known: {})",
+                        geo_prefixes.join(", ")
+                    ),
+                ));
+            }
+            settings.prefix_map.insert(from.clone(), known(to)?);
+        }
+    }
+    Ok(settings)
 }
 
 fn parse<'a>(text: &'a str, name: &'a str) -> Result<Parsed<'a>, RulesError> {
@@ -563,6 +662,79 @@ mod tests {
         let bad = "schema_version = 1\n[[model]]\nid = \"a.b-1\"\nreplacement = [{ id = \"a.zz-9\", provenance = \"policy\" }]\n";
         let e = load_sources(&[(&base, "base.toml"), (bad, "o.toml")]).unwrap_err();
         assert!(e.to_string().starts_with("o.toml:4:23:"), "{e}");
+    }
+
+    #[test]
+    fn policies_apply_to_every_match() {
+        let base = format!(
+            "{HEAD}[[model]]\nid = \"anthropic.claude-3-sonnet-20240229-v1:0\"\n\
+             [[model]]\nid = \"anthropic.claude-3-5-sonnet-20240620-v1:0\"\n\
+             replacement = [{{ id = \"anthropic.claude-sonnet-4-6\", provenance = \"official\" }}]\n\
+             [[model]]\nid = \"anthropic.claude-3-5-sonnet-20240620-v1:0:200k\"\n\
+             variant_of = \"anthropic.claude-3-5-sonnet-20240620-v1:0\"\n\
+             [[model]]\nid = \"anthropic.claude-3-haiku-20240307-v1:0\"\n\
+             [[model]]\nid = \"anthropic.claude-sonnet-4-6\"\n"
+        );
+        let overlay = "schema_version = 1\n[[policy]]\nmatch = \"anthropic.claude-3*sonnet*\"\nreplacement = \"anthropic.claude-sonnet-4-6\"\nsource = \"team\"\n";
+        let rules = load_sources(&[(&base, "base.toml"), (overlay, "o.toml")]).unwrap();
+        let first = |id: &str| rules.get(id).unwrap().replacements.first().cloned();
+        let r = first("anthropic.claude-3-sonnet-20240229-v1:0").unwrap();
+        assert_eq!(
+            (r.id.as_str(), r.provenance),
+            (
+                "anthropic.claude-sonnet-4-6",
+                super::super::Provenance::Policy
+            )
+        );
+        // The official entry with the same target is replaced, not duplicated.
+        assert_eq!(
+            rules
+                .get("anthropic.claude-3-5-sonnet-20240620-v1:0")
+                .unwrap()
+                .replacements
+                .len(),
+            1
+        );
+        assert_eq!(
+            first("anthropic.claude-3-5-sonnet-20240620-v1:0:200k"),
+            None,
+            "variants are never rewritten"
+        );
+        assert_eq!(first("anthropic.claude-3-haiku-20240307-v1:0"), None);
+        let bad = "schema_version = 1\n[[policy]]\nmatch = \"openai.*\"\nreplacement = \"anthropic.claude-sonnet-4-6\"\n";
+        let e = load_sources(&[(&base, "base.toml"), (bad, "o.toml")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("o.toml:3:9: policy `openai.*` matches no model"),
+            "{e}"
+        );
+        let bad = "schema_version = 1\n[[policy]]\nmatch = \"a[\"\nreplacement = \"anthropic.claude-sonnet-4-6\"\n";
+        let e = load_sources(&[(&base, "base.toml"), (bad, "o.toml")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("o.toml:3:9: invalid glob `a[`"), "{e}");
+    }
+
+    #[test]
+    fn settings_are_merged_and_checked() {
+        let base = format!("{HEAD}geo_prefixes = [\"jp\", \"apac\"]\n[[model]]\nid = \"a.b-1\"\n");
+        let base = base.replacen("geo_prefixes = [\"us\"]\n", "", 1);
+        let one = "schema_version = 1\n[settings]\nprofile_prefix = \"jp\"\nprefix_map = { apac = \"jp\" }\n";
+        let rules = load_sources(&[(&base, "b.toml"), (one, "c.toml")]).unwrap();
+        assert_eq!(rules.settings().profile_prefix.as_deref(), Some("jp"));
+        assert_eq!(
+            rules.settings().prefix_map.get("apac").map(String::as_str),
+            Some("jp")
+        );
+        let bad = "schema_version = 1\n[settings]\nprofile_prefix = \"mars\"\n";
+        let e = load_sources(&[(&base, "b.toml"), (bad, "c.toml")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("c.toml:3:18: unknown geography prefix `mars`"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -223,6 +223,17 @@ pub struct Rules {
     sorted_ids: Vec<String>,
     /// `provider.family` of every ID (see [`family_of`]).
     families: HashSet<String>,
+    settings: Settings,
+}
+
+/// Option defaults from the `[settings]` tables of the loaded files (later files win; the
+/// command line wins over all of them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Default `--profile-prefix`.
+    pub profile_prefix: Option<String>,
+    /// Default `--prefix-map` entries: old geography prefix → new one.
+    pub prefix_map: BTreeMap<String, String>,
 }
 
 /// The family of an ID: provider and the first word of the name without trailing digits
@@ -263,7 +274,18 @@ impl Rules {
             grammar,
             sorted_ids,
             families,
+            settings: Settings::default(),
         }
+    }
+
+    /// Option defaults from the loaded files.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub(crate) fn with_settings(mut self, settings: Settings) -> Rules {
+        self.settings = settings;
+        self
     }
 
     /// The model with this exact ID.

@@ -29,6 +29,34 @@ pub struct RulesFile {
     /// The models.
     #[serde(default)]
     pub model: Vec<ModelEntry>,
+    /// Replacement policies that apply to every model whose ID matches a glob.
+    #[serde(default)]
+    pub policy: Vec<PolicyEntry>,
+    /// Defaults for command-line options (a repository's `.bedrock-migrate.toml`).
+    pub settings: Option<SettingsEntry>,
+}
+
+/// One `[[policy]]` table: "every model matching `match` is replaced by `replacement`".
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyEntry {
+    /// A glob over model IDs (`*`, `?`, `[…]`, `{a,b}`), e.g. `anthropic.claude-3*-sonnet-*`.
+    #[serde(rename = "match")]
+    pub pattern: Spanned<String>,
+    /// The model ID that replaces every match.
+    pub replacement: Spanned<String>,
+    /// Why (shown with every finding it decides).
+    pub source: Option<String>,
+}
+
+/// The `[settings]` table: defaults for options that the command line can override.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsEntry {
+    /// Default for `--profile-prefix`.
+    pub profile_prefix: Option<Spanned<String>>,
+    /// Defaults for `--prefix-map FROM=TO`, as a table `{ apac = "jp" }`.
+    pub prefix_map: Option<BTreeMap<String, Spanned<String>>>,
 }
 
 /// One `[[model]]` table.
