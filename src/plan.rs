@@ -17,7 +17,7 @@ use crate::finding::{Edit, Finding, FindingState, Fix, ReplacementInfo, Safety};
 use crate::model_ref::{ArnResource, ModelRef, geos_for_region, looks_like_model_id};
 use crate::rules::lifecycle::{self, Status};
 use crate::rules::resolve::Hop;
-use crate::rules::{Endpoint, Kind, Model, Provenance, ResolveOptions, Rules, State};
+use crate::rules::{Endpoint, Kind, Model, ResolveOptions, Rules, State};
 
 /// Everything that decides how references are judged and rewritten.
 #[derive(Debug, Clone, Default)]
@@ -384,7 +384,7 @@ fn migrate(
     finding.replacement = Some(info);
     let (safety, reason) = match caution {
         Some(caution) if finding.context == SpanContext::Code => (Safety::Review, caution),
-        _ => classify(finding.context, model, target_model, target.provenance),
+        _ => classify(finding.context, model, target_model),
     };
     finding.safety = Some(safety);
     finding.reason = reason;
@@ -585,13 +585,10 @@ fn choose_geo(
     }
 }
 
-/// Safety of swapping `model` for `target` at a reference in `context`.
-fn classify(
-    context: SpanContext,
-    model: &Model,
-    target: &Model,
-    provenance: Provenance,
-) -> (Safety, String) {
+/// Safety of swapping `model` for `target` at a reference in `context`. Who recommends the
+/// target does not matter here: a suggested replacement is only reached with `--suggested`,
+/// the user's opt-in, and then counts like an official one.
+fn classify(context: SpanContext, model: &Model, target: &Model) -> (Safety, String) {
     match context {
         SpanContext::Comment => {
             return (
@@ -606,12 +603,6 @@ fn classify(
             );
         }
         SpanContext::Code => {}
-    }
-    if provenance == Provenance::Suggested {
-        return (
-            Safety::Review,
-            "replacement is a suggestion, not published by AWS".into(),
-        );
     }
     if model.body != target.body || model.kind != target.kind {
         return (
