@@ -118,8 +118,11 @@ pub struct Finding {
     pub model_name: Option<String>,
     /// Geography prefix, if the reference is an inference profile.
     pub geo: Option<String>,
-    /// Code, comment or docstring.
+    /// Code, comment, docstring or text.
     pub context: SpanContext,
+    /// In a configuration file, the key, variable or attribute that holds the reference
+    /// (`modelId`, `BEDROCK_MODEL_ID`): a hint about how it is used.
+    pub key: Option<String>,
     /// Lifecycle state on the as-of date.
     pub state: FindingState,
     /// The state in words, with its dates ("end of life since 2026-03-01").

@@ -71,7 +71,8 @@ pub fn plan_file(
             .collect();
         let mut whole = None;
         for r in rules.grammar().find_with_holes(text, &holes) {
-            if let Some(f) = judge(source, start, &r, span.context, rules, options, &lines) {
+            if let Some(mut f) = judge(source, start, &r, span.context, rules, options, &lines) {
+                f.key = span.key_name.clone();
                 if r.range == (0..text.len()) {
                     whole = Some(findings.len());
                 }
@@ -222,6 +223,7 @@ fn judge(
         model_name: None,
         geo: r.geo.clone(),
         context,
+        key: None,
         state: FindingState::Unknown,
         lifecycle: "not in the rules table".into(),
         legacy_date: None,
@@ -382,6 +384,12 @@ fn migrate(
     let text = r.render(geo.as_deref(), &target.id);
     info.text = Some(text.clone());
     finding.replacement = Some(info);
+    if finding.context == SpanContext::Text {
+        finding.reason = format!(
+            "in prose or recorded output, which is never rewritten: change it to `{text}` by hand"
+        );
+        return;
+    }
     let (safety, reason) = match caution {
         Some(caution) if finding.context == SpanContext::Code => (Safety::Review, caution),
         _ => classify(finding.context, model, target_model),
@@ -601,6 +609,10 @@ fn classify(context: SpanContext, model: &Model, target: &Model) -> (Safety, Str
                 Safety::Review,
                 "in a docstring: documentation is left to review".into(),
             );
+        }
+        // `migrate` never offers a fix in text; classified like documentation if it did.
+        SpanContext::Text => {
+            return (Safety::Review, "in prose or recorded output".into());
         }
         SpanContext::Code => {}
     }

@@ -149,12 +149,11 @@ pub fn read_candidate(
             reason: reason.to_string(),
         })
     };
-    let Some(language) = Language::from_path(path) else {
-        return if explicit {
-            skipped("not a Python, TypeScript, JavaScript or Rust file")
-        } else {
-            None
-        };
+    // A file named on the command line is always read: as text when its type is unknown.
+    let language = match Language::from_path(path) {
+        Some(language) => language,
+        None if explicit => Language::PlainText,
+        None => return None,
     };
     let metadata = match std::fs::metadata(path) {
         Ok(m) => m,

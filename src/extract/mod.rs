@@ -9,10 +9,20 @@
 
 use std::ops::Range;
 
+pub mod dockerfile;
+pub mod hcl;
+pub mod ini;
+pub mod json;
+pub mod markdown;
+pub mod notebook;
+pub mod plain;
 pub mod python;
 pub mod rust;
+pub mod shell;
+pub mod toml;
 mod treesitter;
 pub mod typescript;
+pub mod yaml;
 
 /// Where a span sits in the program; decides whether a rewrite there can be safe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -23,8 +33,12 @@ pub enum SpanContext {
     /// A comment (`# …`, `// …`, `/* … */`); never executed, so rewrites are review.
     Comment,
     /// A docstring (Python) or doc comment (Rust `///`, `//!`, `/** */` in JS/TS). An
-    /// explicit `#[doc = "…"]` attribute in Rust is an ordinary literal (`Code`).
+    /// explicit `#[doc = "…"]` attribute in Rust is an ordinary literal (`Code`). Code in a
+    /// Markdown fence is documentation too, and gets this context.
     Docstring,
+    /// Prose and recorded output: Markdown text, notebook outputs and Markdown cells, files of
+    /// unknown type named on the command line. Reported, never rewritten.
+    Text,
 }
 
 /// One region of a file that may hold model references.
@@ -41,8 +55,12 @@ pub struct Span {
     /// touches a hole is only part of an ID and is reported as review.
     pub holes: Vec<Range<usize>>,
     /// True for a string used as a key of a dict or object literal (`{"k": v}` in Python
-    /// and JS/TS). Rewriting a key can collide with another key of the same table.
+    /// and JS/TS; object keys in JSON, mapping keys in YAML). Rewriting a key can collide
+    /// with another key of the same table.
     pub key: bool,
+    /// For a value in a configuration file: the key, variable or attribute that holds it
+    /// (`modelId`, `BEDROCK_MODEL_ID`, `model_id`), a hint about how the ID is used.
+    pub key_name: Option<String>,
 }
 
 /// A source file that the parser could not read as valid code.
@@ -84,11 +102,41 @@ pub enum Language {
     JavaScript,
     /// `.rs`
     Rust,
+    /// `.json`, `.jsonc` (CloudFormation templates, IAM policies, `cdk.json`, `package.json`)
+    Json,
+    /// `.yml`, `.yaml`
+    Yaml,
+    /// `.toml`
+    Toml,
+    /// `.ini`, `.cfg`, `.properties`
+    Ini,
+    /// `.env`, `.env.*`
+    Dotenv,
+    /// `.tf`, `.tfvars`, `.hcl`
+    Hcl,
+    /// `.ipynb`
+    Notebook,
+    /// `Dockerfile`, `Dockerfile.*`, `*.dockerfile`
+    Dockerfile,
+    /// `.sh`, `.bash`, `.zsh`
+    Shell,
+    /// `.md`, `.markdown`
+    Markdown,
+    /// Any other file named on the command line: scanned as text, never rewritten.
+    PlainText,
 }
 
 impl Language {
-    /// The language of a file, from its extension; `None` for files this tool does not read.
+    /// The language of a file, from its name or extension; `None` for files this tool does
+    /// not read when walking ([`Language::PlainText`] is only for files named explicitly).
     pub fn from_path(path: &std::path::Path) -> Option<Language> {
+        let name = path.file_name()?.to_str()?;
+        if name == "Dockerfile" || name.starts_with("Dockerfile.") {
+            return Some(Language::Dockerfile);
+        }
+        if name == ".env" || name.starts_with(".env.") {
+            return Some(Language::Dotenv);
+        }
         let ext = path.extension()?.to_str()?;
         Some(match ext {
             "py" | "pyi" => Language::Python,
@@ -96,6 +144,16 @@ impl Language {
             "tsx" => Language::Tsx,
             "js" | "mjs" | "cjs" | "jsx" => Language::JavaScript,
             "rs" => Language::Rust,
+            "json" | "jsonc" => Language::Json,
+            "yml" | "yaml" => Language::Yaml,
+            "toml" => Language::Toml,
+            "ini" | "cfg" | "properties" => Language::Ini,
+            "env" => Language::Dotenv,
+            "tf" | "tfvars" | "hcl" => Language::Hcl,
+            "ipynb" => Language::Notebook,
+            "dockerfile" => Language::Dockerfile,
+            "sh" | "bash" | "zsh" => Language::Shell,
+            "md" | "markdown" => Language::Markdown,
             _ => return None,
         })
     }
@@ -108,6 +166,17 @@ impl Language {
             Language::Tsx => "tsx",
             Language::JavaScript => "javascript",
             Language::Rust => "rust",
+            Language::Json => "json",
+            Language::Yaml => "yaml",
+            Language::Toml => "toml",
+            Language::Ini => "ini",
+            Language::Dotenv => "dotenv",
+            Language::Hcl => "hcl",
+            Language::Notebook => "notebook",
+            Language::Dockerfile => "dockerfile",
+            Language::Shell => "shell",
+            Language::Markdown => "markdown",
+            Language::PlainText => "text",
         }
     }
 }
@@ -124,6 +193,17 @@ pub fn extract(language: Language, source: &str) -> Extraction {
         Language::Tsx => typescript::extract(source, typescript::Dialect::Tsx),
         Language::JavaScript => typescript::extract(source, typescript::Dialect::JavaScript),
         Language::Rust => rust::extract(source),
+        Language::Json => json::extract(source),
+        Language::Yaml => yaml::extract(source),
+        Language::Toml => toml::extract(source),
+        Language::Ini => ini::extract(source),
+        Language::Dotenv => shell::extract_dotenv(source),
+        Language::Hcl => hcl::extract(source),
+        Language::Notebook => notebook::extract(source),
+        Language::Dockerfile => dockerfile::extract(source),
+        Language::Shell => shell::extract(source),
+        Language::Markdown => markdown::extract(source),
+        Language::PlainText => plain::extract(source),
     }
 }
 

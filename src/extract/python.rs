@@ -78,6 +78,7 @@ fn string_span(string: Node, source: &str) -> Span {
         context,
         holes,
         key: is_pair_key(string),
+        key_name: None,
     }
 }
 

@@ -382,6 +382,7 @@ impl<'a> Walk<'a> {
                 context: SpanContext::Code,
                 holes,
                 key: false,
+                key_name: None,
             });
         }
     }
@@ -392,6 +393,7 @@ impl<'a> Walk<'a> {
             context,
             holes: Vec::new(),
             key: false,
+            key_name: None,
         });
     }
 
@@ -658,6 +660,7 @@ mod tests {
                 context: SpanContext::Code,
                 holes: vec![],
                 key: false,
+                key_name: None,
             }]
         );
         assert_eq!(&source[17..58], "anthropic.claude-3-5-sonnet-20240620-v1:0");
@@ -933,6 +936,7 @@ mod tests {
                 context: SpanContext::Code,
                 holes: vec![],
                 key: false,
+                key_name: None,
             }]
         );
     }

@@ -123,6 +123,7 @@ pub(crate) fn comment_span(comment: Node, context: SpanContext, source: &str) ->
         context,
         holes: Vec::new(),
         key: false,
+        key_name: None,
     }
 }
 

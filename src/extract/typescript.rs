@@ -138,6 +138,7 @@ fn literal_span(literal: Node, hole_kind: Option<&str>) -> Span {
         context: SpanContext::Code,
         holes,
         key: is_pair_key(literal),
+        key_name: None,
     }
 }
 
