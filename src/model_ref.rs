@@ -30,9 +30,10 @@ use regex::Regex;
 pub struct Arn {
     /// `aws`, `aws-us-gov`, `aws-cn`, …
     pub partition: String,
-    /// The Region, possibly empty (`arn:aws:bedrock:::foundation-model/…` in global profiles).
+    /// The Region, possibly empty (`arn:aws:bedrock:::foundation-model/…` in global profiles)
+    /// or `*` (IAM policies).
     pub region: String,
-    /// The 12-digit account, empty for foundation-model ARNs.
+    /// The 12-digit account, empty for foundation-model ARNs, `*` in IAM policies.
     pub account: String,
     /// `foundation-model` or `inference-profile`.
     pub resource_type: ArnResource,
@@ -315,7 +316,7 @@ fn arn_before(head: &str) -> Option<(Arn, usize)> {
     static ARN: OnceLock<Regex> = OnceLock::new();
     let re = ARN.get_or_init(|| {
         Regex::new(
-            r"arn:(aws(?:-[a-z]+)*):bedrock:([a-z0-9-]*):([0-9]{12})?:(foundation-model|inference-profile)/$",
+            r"arn:(aws(?:-[a-z]+)*):bedrock:([a-z0-9-]*|\*):([0-9]{12}|\*)?:(foundation-model|inference-profile)/$",
         )
         .expect("static regex")
     });
@@ -514,13 +515,14 @@ mod tests {
             )
             .is_empty()
         );
-        // IAM wildcards keep the ARN prefix.
+        // IAM policies use wildcards for the Region and account.
         let r = one("arn:aws:bedrock:*::foundation-model/anthropic.claude-v2");
-        assert_eq!(
-            r.arn, None,
-            "`*` is not a Region; the ID alone is still found"
-        );
-        assert_eq!(r.id, "anthropic.claude-v2");
+        let arn = r.arn.unwrap();
+        assert_eq!((arn.region.as_str(), arn.account.as_str()), ("*", ""));
+        assert_eq!(arn.resource_type, ArnResource::FoundationModel);
+        let r = one("arn:aws:bedrock:*:*:inference-profile/us.anthropic.claude-v2");
+        assert_eq!(r.arn.unwrap().account, "*");
+        assert_eq!(r.geo.as_deref(), Some("us"));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
-use crate::extract::{self, Language, SpanContext, SyntaxError};
+use crate::extract::{self, Language, Span, SpanContext, SyntaxError};
 use crate::finding::{Edit, Finding, FindingState, Fix, ReplacementInfo, Safety};
 use crate::model_ref::{ArnResource, ModelRef, geos_for_region, looks_like_model_id};
 use crate::rules::lifecycle::{self, Status};
@@ -71,8 +71,7 @@ pub fn plan_file(
             .collect();
         let mut whole = None;
         for r in rules.grammar().find_with_holes(text, &holes) {
-            if let Some(mut f) = judge(source, start, &r, span.context, rules, options, &lines) {
-                f.key = span.key_name.clone();
+            if let Some(f) = judge(source, start, &r, span, rules, options, &lines) {
                 if r.range == (0..text.len()) {
                     whole = Some(findings.len());
                 }
@@ -202,7 +201,7 @@ fn judge(
     source: &str,
     base: usize,
     r: &ModelRef,
-    context: SpanContext,
+    span: &Span,
     rules: &Rules,
     options: &PlanOptions,
     lines: &LineIndex,
@@ -222,8 +221,8 @@ fn judge(
         model_id: r.id.clone(),
         model_name: None,
         geo: r.geo.clone(),
-        context,
-        key: None,
+        context: span.context,
+        key: span.key_name.clone(),
         state: FindingState::Unknown,
         lifecycle: "not in the rules table".into(),
         legacy_date: None,
@@ -373,7 +372,20 @@ fn migrate(
         finding.replacement = Some(info);
         return;
     }
-    let (geo, caution) = match choose_geo(r, target_model, resolve.region.as_deref(), options) {
+    let policy_resource = is_policy_resource(finding.key.as_deref());
+    if policy_resource && r.arn.is_some() && !target_model.invocable_bare(None) {
+        finding.notes.push(format!(
+            "`{}` is invoked through an inference profile: the policy must also allow `arn:aws:bedrock:REGION:ACCOUNT:inference-profile/GEO.{}` and the foundation-model ARN in every destination Region of that profile",
+            target.id, target.id
+        ));
+    }
+    let (geo, caution) = match choose_geo(
+        r,
+        target_model,
+        resolve.region.as_deref(),
+        options,
+        policy_resource,
+    ) {
         Ok(choice) => choice,
         Err(reason) => {
             finding.reason = reason;
@@ -403,6 +415,12 @@ fn migrate(
         }],
         safety,
     });
+}
+
+/// True when the key that holds a reference is an IAM policy statement's resource list
+/// (JSON/YAML `Resource`), where foundation-model ARNs are what is allowed, not invoked.
+fn is_policy_resource(key: Option<&str>) -> bool {
+    matches!(key, Some("Resource" | "Resources" | "NotResource"))
 }
 
 /// Models that no string substitution can migrate, with the reason and what to do.
@@ -520,6 +538,7 @@ fn choose_geo(
     target: &Model,
     region: Option<&str>,
     options: &PlanOptions,
+    policy_resource: bool,
 ) -> Result<(Option<String>, Option<String>), String> {
     let profiles = || {
         if target.profiles.is_empty() {
@@ -573,6 +592,11 @@ fn choose_geo(
         ));
     }
     if r.arn.as_ref().map(|a| a.resource_type) == Some(ArnResource::FoundationModel) {
+        if policy_resource {
+            // An IAM policy must allow the foundation model in every destination Region of
+            // the profile: the foundation-model ARN stays, with the new ID.
+            return Ok((None, None));
+        }
         return Err(format!(
             "replacement `{}` cannot be invoked on demand, so a foundation-model ARN cannot call it; use an inference-profile ARN (…:ACCOUNT:inference-profile/GEO.{})",
             target.id, target.id
@@ -817,6 +841,63 @@ state = "eol"
         let f = &plan_file(src, Language::Python, &rules, &options).findings[0];
         assert_eq!(f.fix, None);
         assert!(f.reason.contains("change --prefix-map"), "{}", f.reason);
+    }
+
+    #[test]
+    fn iam_policy_resources_keep_the_foundation_model_arn() {
+        let rules = load_from_str(TABLE, "t.toml").unwrap();
+        let options = PlanOptions {
+            resolve: ResolveOptions {
+                as_of: "2026-11-21".parse().unwrap(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let text = "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0";
+        let source = format!("\"{text}\"");
+        let r = &rules.grammar().find(text)[0];
+        let span = |key: Option<&str>| Span {
+            range: 1..1 + text.len(),
+            context: SpanContext::Code,
+            holes: vec![],
+            key: false,
+            key_name: key.map(str::to_string),
+        };
+        let lines = LineIndex::new(&source);
+        let f = judge(
+            &source,
+            1,
+            r,
+            &span(Some("Resource")),
+            &rules,
+            &options,
+            &lines,
+        )
+        .unwrap();
+        let fix = f.fix.unwrap();
+        assert_eq!(
+            fix.edits[0].content,
+            "anthropic.claude-sonnet-4-5-20250929-v1:0"
+        );
+        assert_eq!(f.key.as_deref(), Some("Resource"));
+        assert!(f.notes.iter().any(|n| n.contains("must also allow `arn:aws:bedrock:REGION:ACCOUNT:inference-profile/GEO.anthropic.claude-sonnet-4-5-20250929-v1:0`")), "{:?}", f.notes);
+        // Outside a policy, a foundation-model ARN cannot invoke a profile-only model.
+        let f = judge(
+            &source,
+            1,
+            r,
+            &span(Some("ModelId")),
+            &rules,
+            &options,
+            &lines,
+        )
+        .unwrap();
+        assert_eq!(f.fix, None);
+        assert!(
+            f.reason.contains("use an inference-profile ARN"),
+            "{}",
+            f.reason
+        );
     }
 
     #[test]
