@@ -43,10 +43,13 @@ fn state_label(state: FindingState) -> (&'static str, &'static str) {
 pub fn finding(out: &mut String, path: &str, f: &Finding, options: &TextOptions) {
     let p = Paint { on: options.color };
     let (label, code) = state_label(f.state);
-    let name = match &f.model_name {
+    let mut name = match &f.model_name {
         Some(n) if n != &f.model_id => format!(" ({n})"),
         _ => String::new(),
     };
+    if let Some(key) = &f.key {
+        name.push_str(&format!(" in `{key}`"));
+    }
     let lifecycle = if f.lifecycle == label {
         String::new()
     } else {
