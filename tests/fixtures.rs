@@ -240,6 +240,7 @@ fixture!(rust);
 fixture!(demo);
 fixture!(rules);
 fixture!(regressions);
+fixture!(rules_import);
 
 #[test]
 fn every_fixture_has_a_test() {
