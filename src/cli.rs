@@ -29,7 +29,7 @@ pub enum Command {
     Fix(RunArgs),
     /// Hook mode: exit 1 when the files reference a retired model; --fix rewrites too.
     Check(CheckArgs),
-    /// List, show and validate lifecycle rules.
+    /// List, show, validate and import lifecycle rules.
     #[command(subcommand)]
     Rules(RulesCommand),
 }
@@ -146,6 +146,27 @@ pub enum RulesCommand {
     Show(RulesShowArgs),
     /// Check rules files (layered on the embedded table); exit 2 on the first error.
     Validate(RulesValidateArgs),
+    /// Compare saved AWS model listings with the table; print (and --output) what differs
+    ///
+    /// Reads the JSON output of `aws bedrock list-foundation-models` and
+    /// `aws bedrock list-inference-profiles`, prints one line per difference (new models,
+    /// lifecycle dates, on-demand availability, new inference-profile prefixes) and notes,
+    /// and with --output writes the differences as an overlay for --rules.
+    ///
+    /// Save the listings with the AWS CLI (JSON output, no --query), then import them offline:
+    ///
+    ///     aws bedrock list-foundation-models --region us-east-1 > fm.json
+    ///     aws bedrock list-inference-profiles --region us-east-1 > ip.json
+    ///     bedrock-migrate rules import fm.json ip.json --output .bedrock-migrate.toml
+    ///     bedrock-migrate scan --rules .bedrock-migrate.toml .
+    ///
+    /// Exit status: 0 nothing differs, 1 something differs, 2 a file that cannot be used.
+    #[command(verbatim_doc_comment)]
+    #[command(mut_arg("region", |a| a.help(
+        "The AWS Region the listings were made in [default: the Region of each entry's ARN]; \
+         the table's dates are evaluated there too"
+    )))]
+    Import(RulesImportArgs),
 }
 
 /// Which rules, evaluated on which date and in which Region.
@@ -200,6 +221,28 @@ pub struct RulesShowArgs {
 pub struct RulesValidateArgs {
     /// Rules files to check, each layered on the embedded table (none: the embedded table).
     pub files: Vec<PathBuf>,
+}
+
+/// `rules import` options.
+#[derive(Debug, Args)]
+pub struct RulesImportArgs {
+    /// JSON files saved from `aws bedrock list-foundation-models` and
+    /// `aws bedrock list-inference-profiles`, in any order (the kind is detected).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Also write the differences as a rules overlay (TOML) to FILE; use it with
+    /// `--rules FILE`.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Replace the --output file if it exists (it is never replaced otherwise).
+    #[arg(long, requires = "output")]
+    pub force: bool,
+
+    /// Rules, date and Region.
+    #[command(flatten)]
+    pub common: RulesCommon,
 }
 
 /// States to filter `rules list` by.

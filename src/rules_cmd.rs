@@ -1,4 +1,4 @@
-//! `rules list`, `rules show`, `rules validate`.
+//! `rules list`, `rules show`, `rules validate`, `rules import`.
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -10,7 +10,9 @@ use bedrock_migrate::rules::{self, Model, ResolveOptions, Rules, State, Status, 
 use serde::Serialize;
 
 use crate::app::{check_region, load_rules, today};
-use crate::cli::{Format, RulesCommand, RulesCommon, StateFilter};
+use bedrock_migrate::rules::import::{self, ImportError, ImportOptions};
+
+use crate::cli::{Format, RulesCommand, RulesCommon, RulesImportArgs, StateFilter};
 
 /// Run a rules subcommand; returns the exit code.
 pub fn run(command: &RulesCommand) -> Result<u8> {
@@ -67,7 +69,107 @@ pub fn run(command: &RulesCommand) -> Result<u8> {
             }
             Ok(0)
         }
+        RulesCommand::Import(args) => import(args),
     }
+}
+
+/// `rules import`: read every listing (reporting each unreadable one), compare, print the
+/// differences, the notes and a count line, and write the overlay. Exit 1 when something
+/// differs, 2 when a file cannot be used.
+fn import(args: &RulesImportArgs) -> Result<u8> {
+    check_region(args.common.region.as_deref())?;
+    if let Some(out) = &args.output
+        && !args.force
+        && std::fs::symlink_metadata(out).is_ok()
+    {
+        return Err(ImportError::OutputExists {
+            path: out.display().to_string(),
+        }
+        .into());
+    }
+    let rules = load_rules(&args.common)?;
+    let mut files: Vec<&std::path::PathBuf> = Vec::new();
+    for f in &args.files {
+        if !files.contains(&f) {
+            files.push(f);
+        }
+    }
+    let mut listings = Vec::new();
+    let mut failed = false;
+    for file in &files {
+        match import::read_listing(file) {
+            Ok(listing) => listings.push(listing),
+            Err(e) => {
+                eprintln!("error: {:#}", anyhow::Error::from(e));
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        return Ok(2);
+    }
+    let as_of = args.common.as_of.unwrap_or_else(today);
+    let options = ImportOptions {
+        as_of,
+        region: args.common.region.clone(),
+    };
+    let comparison = import::compare(&rules, &listings, &options);
+
+    let mut stderr = std::io::stderr().lock();
+    for warning in &comparison.warnings {
+        let _ = writeln!(stderr, "warning: {warning}");
+    }
+    for (path, n) in &comparison.skipped_application_profiles {
+        let what = if *n == 1 {
+            "1 application inference profile (it names no model ID)".to_string()
+        } else {
+            format!("{n} application inference profiles (they name no model ID)")
+        };
+        let _ = writeln!(stderr, "note: {path}: skipped {what}");
+    }
+    let mut out = String::new();
+    for change in comparison.differences() {
+        let _ = writeln!(out, "{change}");
+    }
+    for change in comparison.notes() {
+        let _ = writeln!(out, "note: {change}");
+    }
+    let _ = writeln!(out, "{}", comparison.summary());
+    print(&out)?;
+
+    if let Some(path) = &args.output {
+        let name = path.display().to_string();
+        let sources: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        let mut header = vec![format!(
+            "Written by `bedrock-migrate rules import` from {}, as of {as_of}.",
+            sources.join(", ")
+        )];
+        if let Some(region) = &options.region {
+            header.push(format!("Listings taken as made in {region}."));
+        }
+        header.push(
+            "Only what differs from the table is written. Use it with `--rules FILE`.".into(),
+        );
+        let text = comparison.overlay_toml(&header);
+        // It must load on the embedded table alone, as `rules validate FILE` loads it.
+        if let Err(e) = rules::load::load_sources(&[
+            (rules::DEFAULT_RULES, rules::DEFAULT_RULES_NAME),
+            (&text, &name),
+        ]) {
+            anyhow::bail!(
+                "not writing {name}: the overlay would not load ({e}); please report this as a bug"
+            );
+        }
+        import::write_overlay(path, &text, args.force)?;
+        let models = comparison.overlay_len();
+        let _ = writeln!(
+            stderr,
+            "wrote {name} ({} {}); check it with `bedrock-migrate rules validate {name}`",
+            models,
+            if models == 1 { "model" } else { "models" }
+        );
+    }
+    Ok(u8::from(comparison.has_differences()))
 }
 
 fn setup(common: &RulesCommon) -> Result<(Rules, ResolveOptions)> {

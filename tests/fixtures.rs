@@ -241,6 +241,7 @@ fixture!(demo);
 fixture!(rules);
 fixture!(regressions);
 fixture!(config);
+fixture!(rules_import);
 
 #[test]
 fn every_fixture_has_a_test() {

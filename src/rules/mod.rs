@@ -5,7 +5,8 @@
 //! layer overlays on it (`--rules FILE`). [`load`] turns files into a validated [`Rules`];
 //! [`lifecycle`] derives a model's state from its dates (so a hook starts failing on the day
 //! a model turns legacy without anyone editing the table); [`resolve`] follows replacement
-//! chains to the first model that is still callable.
+//! chains to the first model that is still callable; [`import`] compares saved AWS listings
+//! (`list-foundation-models`, `list-inference-profiles`) with the table and builds an overlay.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model_ref::Grammar;
 
+pub mod import;
 pub mod lifecycle;
 pub mod load;
 pub mod resolve;
