@@ -864,7 +864,11 @@ def generate(ref: Path) -> str:
         elif cell == "mantle-only ID":
             models[mid].endpoint = "mantle"
         elif cell.startswith("n/a"):
-            pass
+            # Not observed (newer than the API scan). A model that has system profiles is
+            # taken as profile-only: a bare rewrite to it could fail at run time, while a
+            # prefixed one cannot (md §3 item 1: every Claude model since Sonnet 4 is).
+            if models[mid].profiles:
+                evidence(mid, "md §7 n/a with profiles", False, [])
         else:
             regs = [x.strip() for x in cell.split(",")]
             for x in regs:
