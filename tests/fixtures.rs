@@ -241,6 +241,10 @@ fixture!(demo);
 fixture!(rules);
 fixture!(regressions);
 fixture!(config);
+fixture!(notebook);
+fixture!(markdown);
+fixture!(shell);
+fixture!(dockerfile);
 
 #[test]
 fn every_fixture_has_a_test() {
