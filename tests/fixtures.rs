@@ -242,6 +242,10 @@ fixture!(rules);
 fixture!(regressions);
 fixture!(config);
 fixture!(rules_import);
+fixture!(notebook);
+fixture!(markdown);
+fixture!(shell);
+fixture!(dockerfile);
 
 #[test]
 fn every_fixture_has_a_test() {

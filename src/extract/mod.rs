@@ -13,6 +13,7 @@ pub mod dockerfile;
 pub mod hcl;
 pub mod ini;
 pub mod json;
+mod mapped;
 pub mod markdown;
 pub mod notebook;
 pub mod plain;
