@@ -89,8 +89,13 @@ pub fn walk(
     for p in rest {
         builder.add(p);
     }
+    // Hidden files are skipped as in ripgrep, with two exceptions that are where model IDs
+    // live: dotenv files (`.env`, `.env.production`) and `.github` (workflows).
+    if !options.hidden {
+        builder.filter_entry(|entry| entry.depth() == 0 || !is_hidden_skipped(entry));
+    }
     builder
-        .hidden(!options.hidden)
+        .hidden(false)
         .ignore(!options.no_ignore)
         .git_ignore(!options.no_ignore)
         .git_global(!options.no_ignore)
@@ -123,6 +128,18 @@ pub fn walk(
             WalkState::Continue
         })
     });
+}
+
+/// True for a hidden file or directory that the default walk skips.
+fn is_hidden_skipped(entry: &ignore::DirEntry) -> bool {
+    let name = entry.file_name().to_string_lossy();
+    if !name.starts_with('.') {
+        return false;
+    }
+    let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+    let dotenv = !is_dir && (name == ".env" || name.starts_with(".env."));
+    let github = is_dir && name == ".github";
+    !(dotenv || github)
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {
