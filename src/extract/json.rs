@@ -16,6 +16,9 @@
 //!   a string that is not inside any pair (a top-level array of IDs) has none;
 //! - each comment, markers included, as [`SpanContext::Comment`].
 //!
+//! A trailing comma before `}` or `]` is not reported as a syntax error: JSONC readers
+//! accept it, and it cannot change how a rewrite is verified.
+//!
 //! Numbers, booleans and `null` cannot hold a model ID and give no span.
 
 use std::cell::RefCell;
@@ -23,7 +26,8 @@ use std::cell::RefCell;
 use tree_sitter::{Language, Node, Parser};
 
 use super::treesitter::{
-    Step, between_delimiters, comment_span, failed, finish, node_text, parse, walk,
+    Step, between_delimiters, comment_span, failed, first_syntax_error_except, node_text, parse,
+    walk,
 };
 use super::{Extraction, Span, SpanContext};
 
@@ -79,7 +83,52 @@ pub fn extract(source: &str) -> Extraction {
             }
         }
     });
-    finish(spans, root, source)
+    spans.sort_by_key(|span| span.range.start);
+    Extraction {
+        spans,
+        syntax_error: first_syntax_error_except(root, source, is_trailing_comma),
+    }
+}
+
+/// Whether an error node is only a trailing comma after the last element of an object or
+/// array (`{"a": 1,}`, `[1, 2,]`): not JSON, but accepted by the readers of JSONC files
+/// (VS Code settings, `tsconfig.json`), and harmless to a rewrite. tree-sitter-json reports
+/// it as an `ERROR` holding the comma in an object, and as a `MISSING` value after the comma
+/// in an array. A lone comma (`[,]`) is still an error.
+fn is_trailing_comma(node: Node) -> bool {
+    let comma = if node.is_missing() {
+        previous(node).filter(|before| before.kind() == ",")
+    } else if node.is_error() && node.child_count() == 1 {
+        node.child(0)
+            .filter(|child| child.kind() == ",")
+            .map(|_| node)
+    } else {
+        None
+    };
+    let Some(comma) = comma else {
+        return false;
+    };
+    let closes = next(node).is_some_and(|after| matches!(after.kind(), "}" | "]"));
+    let follows_element = previous(comma).is_some_and(|before| before.is_named());
+    closes && follows_element
+}
+
+/// The previous sibling of `node` that is not a comment.
+fn previous(node: Node) -> Option<Node> {
+    let mut sibling = node.prev_sibling();
+    while let Some(extra) = sibling.filter(Node::is_extra) {
+        sibling = extra.prev_sibling();
+    }
+    sibling
+}
+
+/// The next sibling of `node` that is not a comment.
+fn next(node: Node) -> Option<Node> {
+    let mut sibling = node.next_sibling();
+    while let Some(extra) = sibling.filter(Node::is_extra) {
+        sibling = extra.next_sibling();
+    }
+    sibling
 }
 
 /// The JSON grammar.
@@ -264,6 +313,16 @@ mod tests {
 
         let extraction = extract("{\"a\": \"unterminated}\n");
         assert!(extraction.syntax_error.is_some());
+    }
+
+    #[test]
+    fn trailing_commas_are_accepted_as_in_jsonc() {
+        let source = "{\"a\": [1, \"x\", /* c */ ], \"b\": {\"c\": \"y\",\n},}\n";
+        assert_eq!(extract(source).syntax_error, None);
+        assert_eq!(texts(source), ["a", "x", "/* c */", "b", "c", "y"]);
+        for broken in ["[,]", "{,}", "[1,,]", "{\"a\": 1,, }", "[1, 2,"] {
+            assert!(extract(broken).syntax_error.is_some(), "{broken}");
+        }
     }
 
     #[test]

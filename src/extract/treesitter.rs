@@ -209,22 +209,40 @@ pub(crate) fn finish(mut spans: Vec<Span>, root: Node, source: &str) -> Extracti
 ///
 /// Only descends into subtrees that contain an error.
 pub(crate) fn first_syntax_error(root: Node, source: &str) -> Option<SyntaxError> {
+    first_syntax_error_except(root, source, |_| false)
+}
+
+/// Like [`first_syntax_error`], but an `ERROR` or `MISSING` node for which `tolerated`
+/// holds (a construct the grammar rejects but the format's readers accept) is passed over;
+/// a tree whose only errors are tolerated has none.
+pub(crate) fn first_syntax_error_except(
+    root: Node,
+    source: &str,
+    tolerated: impl Fn(Node) -> bool,
+) -> Option<SyntaxError> {
     if !root.has_error() {
         return None;
     }
+    let mut skipped = false;
     let mut cursor = root.walk();
     loop {
         let node = cursor.node();
-        if node.is_error() || node.is_missing() {
-            return Some(syntax_error_at(node, source));
-        }
-        if node.has_error() && cursor.goto_first_child() {
+        let descend = if node.is_error() || node.is_missing() {
+            if !tolerated(node) {
+                return Some(syntax_error_at(node, source));
+            }
+            skipped = true;
+            false
+        } else {
+            node.has_error()
+        };
+        if descend && cursor.goto_first_child() {
             continue;
         }
         while !cursor.goto_next_sibling() {
             if !cursor.goto_parent() {
                 // `has_error` was set but no node carries it: report the file start.
-                return Some(syntax_error_at_offset(0, "syntax error", source));
+                return (!skipped).then(|| syntax_error_at_offset(0, "syntax error", source));
             }
         }
     }

@@ -27,11 +27,13 @@
 //! as a hole everywhere costs nothing in files that do not interpolate (an ID is never
 //! written as `${…}`) and makes an ID assembled from one (`${Geo}.anthropic.…`) be
 //! reported as split instead of rewritten. Braces are matched, so `${{ … }}` is one hole.
-//! A literal default inside a hole is a value of its own and gets its own span inside
-//! the hole, like a string inside an f-string interpolation:
+//! A literal value inside a hole is a value of its own and gets its own span inside the
+//! hole, like a string inside an f-string interpolation: a default in
 //! `${NAME:-default}`, `${NAME-default}`, `${NAME:=default}`, `${NAME:+value}` (shell and
-//! Docker Compose) and `${name.with.dots:default}` (Spring); `${AWS::Region}` has none.
-//! A `${` without its `}` is left as text.
+//! Docker Compose) or `${name.with.dots:default}` (Spring) — `${AWS::Region}` has none —
+//! and each `'…'` string in a GitHub Actions expression
+//! (`${{ inputs.model || 'anthropic.claude-v2' }}`). A `${` without its `}` is left as
+//! text.
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -124,7 +126,7 @@ fn scalar_contents(node: Node, source: &str) -> Option<Range<usize>> {
 }
 
 /// Push the span of a scalar's contents with its `${…}` holes, and a span for each literal
-/// default inside a hole (and for defaults inside those defaults).
+/// inside a hole (and for literals inside those).
 fn push_with_defaults(
     spans: &mut Vec<Span>,
     source: &str,
@@ -134,8 +136,8 @@ fn push_with_defaults(
 ) {
     let mut pending = vec![(range, key)];
     while let Some((range, key)) = pending.pop() {
-        let (holes, defaults) = interpolations(source, range.clone());
-        pending.extend(defaults.into_iter().map(|default| (default, false)));
+        let (holes, literals) = interpolations(source, range.clone());
+        pending.extend(literals.into_iter().map(|literal| (literal, false)));
         spans.push(Span {
             range,
             context: SpanContext::Code,
@@ -146,12 +148,13 @@ fn push_with_defaults(
     }
 }
 
-/// The `${…}` holes in `range` of `source`, and the ranges of the literal defaults inside
-/// them (see the module documentation for the forms recognised).
+/// The `${…}` holes in `range` of `source`, and the ranges of the literal values inside
+/// them: a default (see [`default_value`]) or, in a GitHub Actions expression `${{ … }}`,
+/// each `'…'` string.
 fn interpolations(source: &str, range: Range<usize>) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
     let bytes = source.as_bytes();
     let mut holes = Vec::new();
-    let mut defaults = Vec::new();
+    let mut literals = Vec::new();
     let mut at = range.start;
     while let Some(found) = memchr::memmem::find(&bytes[at..range.end], b"${") {
         let start = at + found;
@@ -160,12 +163,38 @@ fn interpolations(source: &str, range: Range<usize>) -> (Vec<Range<usize>>, Vec<
             continue;
         };
         holes.push(start..close + 1);
-        if let Some(default) = default_value(&source[start + 2..close]) {
-            defaults.push(start + 2 + default.start..start + 2 + default.end);
+        let inner = start + 2..close;
+        if bytes.get(inner.start) == Some(&b'{') {
+            let base = inner.start;
+            literals.extend(
+                expression_strings(&bytes[inner])
+                    .map(|literal| base + literal.start..base + literal.end),
+            );
+        } else if let Some(default) = default_value(&source[inner.clone()]) {
+            literals.push(inner.start + default.start..inner.start + default.end);
         }
         at = close + 1;
     }
-    (holes, defaults)
+    (holes, literals)
+}
+
+/// The contents of the `'…'` string literals in a GitHub Actions expression (`''` is an
+/// escaped quote inside one); an unterminated one is not a literal.
+fn expression_strings(expression: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let open = at + memchr::memchr(b'\'', &expression[at..])?;
+        let mut i = open + 1;
+        loop {
+            let quote = i + memchr::memchr(b'\'', &expression[i..])?;
+            if expression.get(quote + 1) == Some(&b'\'') {
+                i = quote + 2;
+                continue;
+            }
+            at = quote + 1;
+            return Some(open + 1..quote);
+        }
+    })
 }
 
 /// The index of the `}` that closes a `${` whose contents start `inner`, counting nested
@@ -436,12 +465,33 @@ mod tests {
     }
 
     #[test]
-    fn github_expressions_are_one_hole() {
-        let source = "run: echo ${{ inputs.model || 'anthropic.claude-v2' }} ${unclosed\n";
+    fn github_expressions_are_one_hole_with_their_strings_as_spans() {
+        let source = "run: echo ${{ inputs.model || 'anthropic.claude-v2' }} ${unclosed\nx: ${{ format('{0}''s', 'a') }}\n";
+        let extraction = extract(source);
+        let texts: Vec<&str> = extraction
+            .spans
+            .iter()
+            .map(|s| &source[s.range.clone()])
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "run",
+                "echo ${{ inputs.model || 'anthropic.claude-v2' }} ${unclosed",
+                "anthropic.claude-v2",
+                "x",
+                "${{ format('{0}''s', 'a') }}",
+                "{0}''s",
+                "a",
+            ]
+        );
         assert_eq!(
             holes(source)[1],
             ["${{ inputs.model || 'anthropic.claude-v2' }}"]
         );
+        assert_eq!(extraction.spans[2].key_name.as_deref(), Some("run"));
+        let unterminated: Vec<_> = expression_strings(b" 'a' 'b").collect();
+        assert_eq!(unterminated, vec![Range { start: 2, end: 3 }]);
     }
 
     #[test]
