@@ -241,6 +241,11 @@ fixture!(demo);
 fixture!(rules);
 fixture!(regressions);
 fixture!(config);
+fixture!(json);
+fixture!(yaml);
+fixture!(toml);
+fixture!(ini);
+fixture!(hcl);
 
 #[test]
 fn every_fixture_has_a_test() {
