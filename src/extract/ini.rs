@@ -43,7 +43,8 @@
 //! - comments as [`SpanContext::Comment`];
 //! - in properties values, each `${…}` substitution is a hole, and its default
 //!   (`${name:default}`, Spring style) is a span of its own inside the hole. Escapes stay
-//!   as written (a colon written `\:` is not read as `:`).
+//!   as written: an ID whose colon is written `\:` (as `Properties.store` does) is not
+//!   read as that ID, and is reported as incomplete rather than rewritten.
 
 use std::cell::RefCell;
 use std::ops::Range;

@@ -1,9 +1,9 @@
 //! TOML extractor (`.toml`), built on `toml_parser`, the lexer and parser under the `toml`
 //! crate this tool already uses to read its own rules and configuration files.
 //!
-//! Why `toml_parser` rather than tree-sitter-toml: it implements TOML 1.1 exactly (the
-//! tree-sitter grammar follows 1.0 and is looser about what it accepts), it is already in
-//! the dependency tree, and it emits a flat stream of events — key, `=`, string, comment,
+//! Why `toml_parser` rather than tree-sitter-toml-ng: it implements TOML 1.1 (the
+//! tree-sitter grammar follows 1.0, and a syntax tree cannot see duplicate keys or tables),
+//! it is already in the dependency tree, and it emits a flat stream of events — key, `=`, string, comment,
 //! array open … — each with its exact byte span and, for strings, its quoting style. The
 //! contents of a string are its span less the delimiters (`"`, `'`, `"""`, `'''`), with no
 //! tree to walk. Its parser recurses on nested arrays and inline tables, so it runs behind
