@@ -316,7 +316,7 @@ fn arn_before(head: &str) -> Option<(Arn, usize)> {
     static ARN: OnceLock<Regex> = OnceLock::new();
     let re = ARN.get_or_init(|| {
         Regex::new(
-            r"arn:(aws(?:-[a-z]+)*):bedrock:([a-z0-9-]*|\*):([0-9]{12}|\*)?:(foundation-model|inference-profile)/$",
+            r"arn:(aws(?:-[a-z]+)*|\$\{[^}]*\}):bedrock:([a-z0-9-]*|\*|\$\{[^}]*\}):([0-9]{12}|\*|\$\{[^}]*\})?:(foundation-model|inference-profile)/$",
         )
         .expect("static regex")
     });
@@ -523,6 +523,13 @@ mod tests {
         let r = one("arn:aws:bedrock:*:*:inference-profile/us.anthropic.claude-v2");
         assert_eq!(r.arn.unwrap().account, "*");
         assert_eq!(r.geo.as_deref(), Some("us"));
+        // CloudFormation `!Sub` and Terraform interpolate the partition, Region and account.
+        let text = "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:inference-profile/us.anthropic.claude-v2";
+        let r = one(text);
+        assert_eq!(r.range.start, 0);
+        assert_eq!(r.arn.unwrap().region, "${AWS::Region}");
+        let r = one("arn:aws:bedrock:${var.region}::foundation-model/anthropic.claude-v2");
+        assert_eq!(r.arn.unwrap().resource_type, ArnResource::FoundationModel);
     }
 
     #[test]

@@ -404,6 +404,10 @@ fn migrate(
     }
     let (safety, reason) = match caution {
         Some(caution) if finding.context == SpanContext::Code => (Safety::Review, caution),
+        _ if policy_resource && r.arn.is_some() && finding.context == SpanContext::Code => (
+            Safety::Safe,
+            "IAM policy resource: the policy must allow the model the code calls; request formats do not matter here".into(),
+        ),
         _ => classify(finding.context, model, target_model),
     };
     finding.safety = Some(safety);
@@ -418,9 +422,13 @@ fn migrate(
 }
 
 /// True when the key that holds a reference is an IAM policy statement's resource list
-/// (JSON/YAML `Resource`), where foundation-model ARNs are what is allowed, not invoked.
+/// (JSON/YAML `Resource`, Terraform `aws_iam_policy_document` `resources`), where
+/// foundation-model ARNs are what is allowed, not invoked.
 fn is_policy_resource(key: Option<&str>) -> bool {
-    matches!(key, Some("Resource" | "Resources" | "NotResource"))
+    matches!(
+        key,
+        Some("Resource" | "Resources" | "NotResource" | "resources" | "not_resources")
+    )
 }
 
 /// Models that no string substitution can migrate, with the reason and what to do.

@@ -246,6 +246,11 @@ fixture!(notebook);
 fixture!(markdown);
 fixture!(shell);
 fixture!(dockerfile);
+fixture!(json);
+fixture!(yaml);
+fixture!(toml);
+fixture!(ini);
+fixture!(hcl);
 
 #[test]
 fn every_fixture_has_a_test() {

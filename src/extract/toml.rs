@@ -1,6 +1,396 @@
-//! PLACEHOLDER — being implemented on a branch; must not land as is.
-use super::Extraction;
-/// Placeholder.
-pub fn extract(_source: &str) -> Extraction {
-    Extraction::default()
+//! TOML extractor (`.toml`), built on `toml_parser`, the lexer and parser under the `toml`
+//! crate this tool already uses to read its own rules and configuration files.
+//!
+//! Why `toml_parser` rather than tree-sitter-toml-ng: it implements TOML 1.1 (the
+//! tree-sitter grammar follows 1.0, and a syntax tree cannot see duplicate keys or tables),
+//! it is already in the dependency tree, and it emits a flat stream of events — key, `=`, string, comment,
+//! array open … — each with its exact byte span and, for strings, its quoting style. The
+//! contents of a string are its span less the delimiters (`"`, `'`, `"""`, `'''`), with no
+//! tree to walk. Its parser recurses on nested arrays and inline tables, so it runs behind
+//! `toml_parser`'s recursion guard with the depth limit the `toml` crate uses. Whether the
+//! file is valid is decided by the `toml` crate's full reader (`DeTable::parse`): string
+//! escapes, dates, and duplicate keys and tables too, so that a rewrite which made two
+//! quoted keys equal is caught when the rewritten file is read back.
+//!
+//! What becomes a [`Span`]:
+//! - every string value — basic, literal, multi-line basic, multi-line literal — as
+//!   [`SpanContext::Code`] over its contents between the delimiters, exactly as written
+//!   (escapes stay escaped; a multi-line string's contents start right after `"""`, with
+//!   the newline TOML trims);
+//! - its `key_name` is the dotted key of the key/value pair that holds it, decoded
+//!   (`bedrock.model_id = "…"` → `bedrock.model_id`; inside an inline table the inner key:
+//!   `model = { id = "…" }` → `id`); strings in an array take the array's key. Table
+//!   headers do not prefix the name;
+//! - a quoted key segment, in a key/value pair or a table header, as a `key: true` span
+//!   over its contents. A bare key cannot hold a model ID (it allows only letters, digits,
+//!   `_` and `-`; a `.` separates segments) and gives no span;
+//! - each comment (`# …`) as [`SpanContext::Comment`].
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use toml_parser::decoder::Encoding;
+use toml_parser::parser::{Event, EventKind, RecursionGuard};
+
+use super::{Extraction, Span, SpanContext, SyntaxError, line_col};
+
+/// Nesting depth of arrays and inline tables beyond which parsing stops, as in the `toml`
+/// crate (which reports such a file as an error).
+const DEPTH_LIMIT: u32 = 80;
+
+/// Extract the string, quoted-key and comment spans of a TOML file.
+///
+/// Spans are sorted by start and never overlap. Never panics: the parser recovers from
+/// errors, so a file that is not valid TOML still yields what could be read, with
+/// `syntax_error` set to the first error.
+pub fn extract(source: &str) -> Extraction {
+    let input = toml_parser::Source::new(source);
+    let tokens = input.lex().into_vec();
+    let mut events: Vec<Event> = Vec::with_capacity(tokens.len());
+    let mut guarded = RecursionGuard::new(&mut events, DEPTH_LIMIT);
+    toml_parser::parser::parse_document(&tokens, &mut guarded, &mut ());
+    Extraction {
+        spans: spans(source, input, &events),
+        syntax_error: first_error(source),
+    }
+}
+
+/// The spans of the events of `source`, in file order.
+fn spans(source: &str, input: toml_parser::Source, events: &[Event]) -> Vec<Span> {
+    let mut spans = Vec::new();
+    // The decoded segments of the key being read.
+    let mut key: Vec<String> = Vec::new();
+    // The key that scalars belong to: the last entry is the current one; arrays and inline
+    // tables push a copy on open and pop it on close, so an inline table's own keys do not
+    // outlive it.
+    let mut names: Vec<Option<String>> = vec![None];
+    for event in events {
+        let range = event.span().start()..event.span().end();
+        match event.kind() {
+            EventKind::SimpleKey => {
+                if let Some(encoding) = event.encoding() {
+                    spans.push(string_span(source, range, encoding, true, None));
+                }
+                key.push(decode_key(input, event));
+            }
+            EventKind::KeyValSep => {
+                if let Some(name) = names.last_mut() {
+                    *name = Some(key.join("."));
+                }
+                key.clear();
+            }
+            EventKind::StdTableClose | EventKind::ArrayTableClose => key.clear(),
+            EventKind::Scalar => {
+                if let Some(encoding) = event.encoding() {
+                    let name = names.last().cloned().flatten();
+                    spans.push(string_span(source, range, encoding, false, name));
+                }
+            }
+            EventKind::ArrayOpen | EventKind::InlineTableOpen => {
+                names.push(names.last().cloned().flatten());
+            }
+            EventKind::ArrayClose | EventKind::InlineTableClose if names.len() > 1 => {
+                names.pop();
+            }
+            EventKind::Comment => spans.push(Span {
+                range,
+                context: SpanContext::Comment,
+                holes: Vec::new(),
+                key: false,
+                key_name: None,
+            }),
+            _ => {}
+        }
+    }
+    spans.sort_by_key(|span| span.range.start);
+    spans
+}
+
+/// The span of a string (value or quoted key) written at `range`: its contents without
+/// the delimiters. An unterminated string (an error) runs to the end of its token.
+fn string_span(
+    source: &str,
+    range: Range<usize>,
+    encoding: Encoding,
+    key: bool,
+    key_name: Option<String>,
+) -> Span {
+    let delimiter = match encoding {
+        Encoding::BasicString => "\"",
+        Encoding::LiteralString => "'",
+        Encoding::MlBasicString => "\"\"\"",
+        Encoding::MlLiteralString => "'''",
+    };
+    let text = source.get(range.clone()).unwrap_or_default();
+    let start = if text.starts_with(delimiter) {
+        range.start + delimiter.len()
+    } else {
+        range.start
+    };
+    let end = if text.len() >= 2 * delimiter.len() && text.ends_with(delimiter) {
+        range.end - delimiter.len()
+    } else {
+        range.end
+    };
+    Span {
+        range: start..end.max(start),
+        context: SpanContext::Code,
+        holes: Vec::new(),
+        key,
+        key_name,
+    }
+}
+
+/// The decoded text of one key segment (as written if it cannot be decoded).
+fn decode_key(input: toml_parser::Source, event: &Event) -> String {
+    let Some(raw) = input.get(event) else {
+        return String::new();
+    };
+    let mut decoded: Cow<str> = Cow::Borrowed("");
+    raw.decode_key(&mut decoded, &mut ());
+    decoded.into_owned()
+}
+
+/// The first error the `toml` crate reports for `source`, at its line and column.
+fn first_error(source: &str) -> Option<SyntaxError> {
+    let error = ::toml::de::DeTable::parse(source).err()?;
+    let offset = error.span().map_or(0, |span| span.start);
+    let (line, column) = line_col(source, offset);
+    Some(SyntaxError {
+        line,
+        column,
+        message: error.message().trim().to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use SpanContext::{Code, Comment};
+
+    /// Text, context, key flag and key name of every span; the file must be valid.
+    fn spans(source: &str) -> Vec<(&str, SpanContext, bool, Option<String>)> {
+        let extraction = extract(source);
+        assert_eq!(extraction.syntax_error, None, "{source:?}");
+        extraction
+            .spans
+            .iter()
+            .map(|s| {
+                (
+                    &source[s.range.clone()],
+                    s.context,
+                    s.key,
+                    s.key_name.clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// A key name, as expected in [`spans`].
+    fn n(name: &str) -> Option<String> {
+        Some(name.to_owned())
+    }
+
+    #[test]
+    fn string_kinds_and_exact_ranges() {
+        let source = "a = \"anthropic.claude-v2\"\nb = 'lit\\eral'\nc = \"\"\"\nml \"q\" \"\"\"\nd = '''raw'''\ne = \"\"\nf = 1\n";
+        assert_eq!(
+            spans(source),
+            [
+                ("anthropic.claude-v2", Code, false, n("a")),
+                ("lit\\eral", Code, false, n("b")),
+                ("\nml \"q\" ", Code, false, n("c")),
+                ("raw", Code, false, n("d")),
+                ("", Code, false, n("e")),
+            ]
+        );
+        let start = source.find("anthropic").unwrap();
+        assert_eq!(
+            extract(source).spans[0].range,
+            start..start + "anthropic.claude-v2".len()
+        );
+        let empty = source.find("e = \"\"").unwrap() + 5;
+        assert_eq!(extract(source).spans[4].range, empty..empty);
+    }
+
+    #[test]
+    fn quotes_just_inside_multi_line_delimiters() {
+        // Up to two quotes may end a multi-line string's contents before its delimiter.
+        let source = "a = \"\"\"x\"\"\"\"\"\nb = '''y'''''\n";
+        let texts: Vec<_> = spans(source).into_iter().map(|s| s.0).collect();
+        assert_eq!(texts, ["x\"\"", "y''"]);
+    }
+
+    #[test]
+    fn dotted_quoted_and_inline_keys() {
+        let source = "[bedrock.\"models\"]\nmodel.id = \"x\"\n\"anthropic.claude-v2\".price = \"y\"\nm = { id = \"z\", t.u = [\"w\", { k = \"v\" }] }\nafter = \"q\"\n";
+        assert_eq!(
+            spans(source),
+            [
+                ("models", Code, true, None),
+                ("x", Code, false, n("model.id")),
+                ("anthropic.claude-v2", Code, true, None),
+                ("y", Code, false, n("anthropic.claude-v2.price")),
+                ("z", Code, false, n("id")),
+                ("w", Code, false, n("t.u")),
+                ("v", Code, false, n("k")),
+                ("q", Code, false, n("after")),
+            ]
+        );
+    }
+
+    #[test]
+    fn arrays_and_array_tables() {
+        let source = "[[agents]]\nmodels = [\n  \"anthropic.claude-v2\", # old\n  'meta.llama2-13b-chat-v1',\n]\n['quoted table']\nx = \"\\u0041\"\n";
+        assert_eq!(
+            spans(source),
+            [
+                ("anthropic.claude-v2", Code, false, n("models")),
+                ("# old", Comment, false, None),
+                ("meta.llama2-13b-chat-v1", Code, false, n("models")),
+                ("quoted table", Code, true, None),
+                ("\\u0041", Code, false, n("x")),
+            ]
+        );
+    }
+
+    #[test]
+    fn key_names_are_decoded() {
+        let source = "\"a\\u0062\" = \"1\"\n'c\\d' = \"2\"\n";
+        let names: Vec<_> = spans(source)
+            .into_iter()
+            .filter(|s| !s.2)
+            .map(|s| s.3)
+            .collect();
+        assert_eq!(names, [n("ab"), n("c\\d")]);
+    }
+
+    #[test]
+    fn comments() {
+        let source = "# model: anthropic.claude-v2\nx = 1 # tail\n#\n";
+        assert_eq!(
+            spans(source),
+            [
+                ("# model: anthropic.claude-v2", Comment, false, None),
+                ("# tail", Comment, false, None),
+                ("#", Comment, false, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn crlf_source() {
+        let source = "# c\r\n[t]\r\nm = \"anthropic.claude-v2\" # d\r\nml = '''a\r\nb'''\r\n";
+        assert_eq!(
+            spans(source),
+            [
+                ("# c", Comment, false, None),
+                ("anthropic.claude-v2", Code, false, n("m")),
+                ("# d", Comment, false, None),
+                ("a\r\nb", Code, false, n("ml")),
+            ]
+        );
+    }
+
+    #[test]
+    fn byte_offsets_after_non_ascii_text() {
+        let source = "# Größe 🚀\n\"näme\" = \"anthropic.claude-v2\" # ü\n";
+        let extraction = extract(source);
+        let start = source.find("anthropic").unwrap();
+        assert_eq!(
+            extraction.spans[2].range,
+            start..start + "anthropic.claude-v2".len()
+        );
+        assert_eq!(extraction.spans[2].key_name, n("näme"));
+        assert_eq!(&source[extraction.spans[3].range.clone()], "# ü");
+    }
+
+    #[test]
+    fn syntax_errors_have_line_and_column() {
+        let source = "ok = \"anthropic.claude-v2\"\nbad = \"unterminated\nnext = 1\n";
+        let extraction = extract(source);
+        let error = extraction.syntax_error.expect("syntax error");
+        // Reported where the closing quote is missing: the end of line 2.
+        assert_eq!(
+            (error.line, error.column, &*error.message),
+            (2, 20, "invalid basic string, expected `\"`")
+        );
+        assert!(
+            extraction
+                .spans
+                .iter()
+                .any(|s| &source[s.range.clone()] == "anthropic.claude-v2")
+        );
+        // A duplicate key is an error too.
+        let error = extract("\"é\" = 1\n\"é\" = 2\n")
+            .syntax_error
+            .expect("error");
+        assert_eq!((error.line, error.column), (2, 1));
+        assert_eq!(error.message, "duplicate key");
+        // Byte 9, character column 9 (1-based): `é` is two bytes.
+        let error = extract("a = \"é\" b\n").syntax_error.expect("error");
+        assert_eq!((error.line, error.column), (1, 9));
+        let error = extract("[a]\nx = [1,,]\n").syntax_error.expect("error");
+        assert_eq!(error.line, 2);
+    }
+
+    #[test]
+    fn empty_and_blank_files() {
+        assert_eq!(extract(""), Extraction::default());
+        assert_eq!(extract("\n\r\n  \n"), Extraction::default());
+    }
+
+    #[test]
+    fn tricky_strings_that_look_like_structure() {
+        // `#`, `=`, brackets and quotes inside strings are text; a literal string has no
+        // escapes, so its backslash does not escape the closing quote.
+        let source = "a = \"# not = [a comment]\"\nb = 'C:\\dir\\'\nc = \"\"\"\\\n  anthropic.claude-v2\"\"\"\n";
+        assert_eq!(
+            spans(source),
+            [
+                ("# not = [a comment]", Code, false, n("a")),
+                ("C:\\dir\\", Code, false, n("b")),
+                ("\\\n  anthropic.claude-v2", Code, false, n("c")),
+            ]
+        );
+    }
+
+    #[test]
+    fn deeply_nested_and_large_input() {
+        let deep = format!("x = {}\"deep\"{}\n", "[".repeat(10_000), "]".repeat(10_000));
+        let extraction = extract(&deep);
+        assert!(extraction.syntax_error.is_some());
+
+        let large = (0..50_000)
+            .map(|i| format!("k{i} = \"anthropic.claude-v2\" # c\n"))
+            .collect::<String>();
+        let extraction = extract(&large);
+        assert_eq!(extraction.syntax_error, None);
+        assert_eq!(extraction.spans.len(), 100_000);
+        assert!(extraction.spans.is_sorted_by_key(|s| s.range.start));
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for input in [
+            "\"",
+            "'''",
+            "a = \"\"\"",
+            "[",
+            "[[",
+            "a.",
+            "= 1",
+            "a = {",
+            "\0",
+            "a = '\u{2028}'",
+        ] {
+            let extraction = extract(input);
+            for span in &extraction.spans {
+                assert!(
+                    input.get(span.range.clone()).is_some(),
+                    "{input:?}: {span:?}"
+                );
+            }
+        }
+    }
 }

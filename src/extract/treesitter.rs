@@ -1,5 +1,6 @@
-//! Tree-sitter plumbing shared by the Python and TypeScript/JavaScript extractors:
-//! per-thread parsers, a stack-free tree walk and syntax-error reporting.
+//! Tree-sitter plumbing shared by the extractors built on tree-sitter (Python,
+//! TypeScript/JavaScript, JSON, YAML, HCL, properties): per-thread parsers, stack-free tree
+//! walks and syntax-error reporting.
 
 use std::cell::RefCell;
 use std::thread::LocalKey;
@@ -110,6 +111,68 @@ pub(crate) fn for_each_node<'tree>(root: Node<'tree>, mut visit: impl FnMut(Node
     }
 }
 
+/// One step of [`walk`]: a node is entered before its descendants and left after them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Step<'tree> {
+    /// `node` is reached; `field` is its field name in its parent (`key`, `value` …).
+    Enter {
+        /// The node.
+        node: Node<'tree>,
+        /// Its field name in its parent, if it has one.
+        field: Option<&'tree str>,
+    },
+    /// Every descendant of `node` has been visited.
+    Leave(Node<'tree>),
+}
+
+/// Call `visit` on every node under `root` (included) in document order, once when it is
+/// entered and once when it is left, so that a caller can keep a stack of enclosing
+/// constructs (the key a value belongs to) without asking for parents — `Node::parent`
+/// searches down from the root, which costs a pass over long sibling lists on every call.
+///
+/// Uses a tree cursor instead of recursion so that deeply nested input cannot overflow the
+/// stack.
+pub(crate) fn walk<'tree>(root: Node<'tree>, mut visit: impl FnMut(Step<'tree>)) {
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        visit(Step::Enter {
+            node,
+            field: cursor.field_name(),
+        });
+        if cursor.goto_first_child() {
+            continue;
+        }
+        visit(Step::Leave(node));
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return;
+            }
+            visit(Step::Leave(cursor.node()));
+        }
+    }
+}
+
+/// The contents of a quoted node: the bytes between its first child and its last child
+/// when those are the anonymous tokens `open` and `close` (a missing closing token has no
+/// width, so an unterminated literal runs to the node's end).
+pub(crate) fn between_delimiters(node: Node, open: &str, close: &str) -> std::ops::Range<usize> {
+    let mut range = node.byte_range();
+    let count = node.child_count();
+    if let Some(first) = node.child(0).filter(|c| !c.is_named() && c.kind() == open) {
+        range.start = first.end_byte();
+    }
+    if count >= 2
+        && let Some(last) = node
+            .child(count - 1)
+            .filter(|c| !c.is_named() && c.kind() == close)
+    {
+        range.end = last.start_byte();
+    }
+    range.end = range.end.max(range.start);
+    range
+}
+
 /// A span covering a whole comment node, markers included.
 ///
 /// tree-sitter-python's line comments run up to the `\n`, so in a CRLF file they would
@@ -146,22 +209,40 @@ pub(crate) fn finish(mut spans: Vec<Span>, root: Node, source: &str) -> Extracti
 ///
 /// Only descends into subtrees that contain an error.
 pub(crate) fn first_syntax_error(root: Node, source: &str) -> Option<SyntaxError> {
+    first_syntax_error_except(root, source, |_| false)
+}
+
+/// Like [`first_syntax_error`], but an `ERROR` or `MISSING` node for which `tolerated`
+/// holds (a construct the grammar rejects but the format's readers accept) is passed over;
+/// a tree whose only errors are tolerated has none.
+pub(crate) fn first_syntax_error_except(
+    root: Node,
+    source: &str,
+    tolerated: impl Fn(Node) -> bool,
+) -> Option<SyntaxError> {
     if !root.has_error() {
         return None;
     }
+    let mut skipped = false;
     let mut cursor = root.walk();
     loop {
         let node = cursor.node();
-        if node.is_error() || node.is_missing() {
-            return Some(syntax_error_at(node, source));
-        }
-        if node.has_error() && cursor.goto_first_child() {
+        let descend = if node.is_error() || node.is_missing() {
+            if !tolerated(node) {
+                return Some(syntax_error_at(node, source));
+            }
+            skipped = true;
+            false
+        } else {
+            node.has_error()
+        };
+        if descend && cursor.goto_first_child() {
             continue;
         }
         while !cursor.goto_next_sibling() {
             if !cursor.goto_parent() {
                 // `has_error` was set but no node carries it: report the file start.
-                return Some(syntax_error_at_offset(0, "syntax error", source));
+                return (!skipped).then(|| syntax_error_at_offset(0, "syntax error", source));
             }
         }
     }
