@@ -30,6 +30,7 @@
 //! ```
 
 pub mod apply;
+pub mod callsite;
 pub mod extract;
 pub mod finding;
 pub mod model_ref;

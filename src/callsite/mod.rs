@@ -1,0 +1,123 @@
+//! Call sites: how a model-ID literal is used, found by following it a short way through
+//! the file to the API call that receives it.
+//!
+//! A model-ID swap is only safe if the code that uses the ID keeps working. The request body
+//! of `InvokeModel` is model-specific, the Converse API is not, LangChain's `ChatBedrock` sends
+//! InvokeModel bodies while `ChatBedrockConverse` uses Converse, and some replacements reject
+//! parameters (`temperature` with `top_p` on Claude Sonnet/Haiku 4.5). This module finds, for
+//! each string literal that reaches a known Bedrock API, which API it reaches and which request
+//! parameters are visible at that call; [`crate::plan`] turns that into a safety class.
+//!
+//! Each language has its own analyser on the same parser as its extractor. A literal is
+//! identified by the byte range of its contents — exactly the `range` of the extractor's
+//! [`crate::extract::Span`] — so the planner can join the two.
+
+use std::ops::Range;
+
+use crate::extract::Language;
+
+pub mod python;
+pub mod rust;
+pub mod typescript;
+
+/// The API a model ID is passed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Api {
+    /// bedrock-runtime `Converse` (boto3 `converse`, SDK v3 `ConverseCommand`, Rust
+    /// `.converse()`): a model-agnostic request.
+    Converse,
+    /// bedrock-runtime `ConverseStream`.
+    ConverseStream,
+    /// bedrock-runtime `InvokeModel`: the request body is the model's own format.
+    InvokeModel,
+    /// bedrock-runtime `InvokeModelWithResponseStream`.
+    InvokeModelStream,
+    /// LangChain `ChatBedrockConverse` (Python and JS): Converse underneath.
+    LangChainConverse,
+    /// LangChain `ChatBedrock`, `BedrockLLM` (Python) and `BedrockChat` (JS): InvokeModel
+    /// bodies underneath.
+    LangChainInvoke,
+    /// LangChain `BedrockEmbeddings`.
+    LangChainEmbeddings,
+    /// LiteLLM `completion(model="bedrock/…")` and friends.
+    LiteLlm,
+    /// Anthropic's `AnthropicBedrock` client (`messages.create(model=…)`): the Messages API.
+    AnthropicMessages,
+    /// Vercel AI SDK `bedrock("…")`: Converse underneath.
+    VercelAi,
+    /// A `bedrock-agent` model field (`foundationModel`, `foundation_model`).
+    Agent,
+}
+
+impl Api {
+    /// True when the API sends a model-agnostic request (Converse and the libraries built
+    /// on it), so a replacement with another request-body family still works.
+    pub fn model_agnostic(self) -> bool {
+        matches!(
+            self,
+            Api::Converse
+                | Api::ConverseStream
+                | Api::LangChainConverse
+                | Api::LiteLlm
+                | Api::VercelAi
+                | Api::Agent
+        )
+    }
+
+    /// Human name, as used in reasons.
+    pub fn name(self) -> &'static str {
+        match self {
+            Api::Converse => "Converse",
+            Api::ConverseStream => "ConverseStream",
+            Api::InvokeModel => "InvokeModel",
+            Api::InvokeModelStream => "InvokeModelWithResponseStream",
+            Api::LangChainConverse => "LangChain ChatBedrockConverse",
+            Api::LangChainInvoke => "LangChain ChatBedrock/BedrockLLM (InvokeModel)",
+            Api::LangChainEmbeddings => "LangChain BedrockEmbeddings",
+            Api::LiteLlm => "LiteLLM",
+            Api::AnthropicMessages => "Anthropic Messages API (AnthropicBedrock)",
+            Api::VercelAi => "Vercel AI SDK bedrock()",
+            Api::Agent => "Bedrock agent",
+        }
+    }
+}
+
+/// A request parameter visible at the call, under its normalised name: `temperature`,
+/// `top_p`, `top_k`, `additional_model_request_fields` (from `topP`, `top_p`, `topK`,
+/// `additionalModelRequestFields`, also inside `inferenceConfig` or an InvokeModel body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    /// Normalised name.
+    pub name: String,
+    /// Byte range of the parameter's name (key or keyword) in the file.
+    pub range: Range<usize>,
+}
+
+/// One literal that reaches an API call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Usage {
+    /// Byte range of the literal's contents (the extractor's `Span::range`).
+    pub literal: Range<usize>,
+    /// The API it reaches.
+    pub api: Api,
+    /// Byte range of the call (or constructor) expression.
+    pub call: Range<usize>,
+    /// Request parameters visible at that call.
+    pub params: Vec<Param>,
+    /// The variable or constant the value passed through, if any (`MODEL_ID`).
+    pub via: Option<String>,
+}
+
+/// Every literal in `source` that reaches a known Bedrock API, for the languages that have
+/// an analyser (Python, TypeScript/JavaScript, Rust); empty for the others.
+pub fn analyze(language: Language, source: &str) -> Vec<Usage> {
+    match language {
+        Language::Python => python::analyze(source),
+        Language::TypeScript => typescript::analyze(source, typescript::Dialect::TypeScript),
+        Language::Tsx => typescript::analyze(source, typescript::Dialect::Tsx),
+        Language::JavaScript => typescript::analyze(source, typescript::Dialect::JavaScript),
+        Language::Rust => rust::analyze(source),
+        _ => Vec::new(),
+    }
+}
