@@ -155,6 +155,20 @@ MD_S3_NOTES = {
         "(S20)."],
 }
 
+# Request parameters that replacement targets reject (md §3 item 4), as data the planner
+# checks against the parameters visible at a call site: id -> (rejected alone, rejected
+# together). Sonnet/Haiku 4.5 return 400 when temperature and top_p are both set (Anthropic's
+# Claude 4.5 migration guides); Opus 4.7/4.8/5 and Fable 5 reject temperature, top_p and
+# top_k (S20).
+PARAMETER_RULES = {
+    "anthropic.claude-sonnet-4-5-20250929-v1:0": ([], ["temperature", "top_p"]),
+    "anthropic.claude-haiku-4-5-20251001-v1:0": ([], ["temperature", "top_p"]),
+    "anthropic.claude-opus-4-7": (["temperature", "top_p", "top_k"], []),
+    "anthropic.claude-opus-4-8": (["temperature", "top_p", "top_k"], []),
+    "anthropic.claude-opus-5": (["temperature", "top_p", "top_k"], []),
+    "anthropic.claude-fable-5": (["temperature", "top_p", "top_k"], []),
+}
+
 # Notes printed with findings must say what changes for the code that calls the model:
 # request/response body, sampling parameters, prefill, thinking, tool use, chat template,
 # embeddings. Everything else about a row (conflicts, scan observations) is provenance.
@@ -781,6 +795,10 @@ def generate(ref: Path) -> str:
             pass  # no state key: the loader has no "unknown"; see README caveats
         # active without dates: nothing to write
 
+    for pid in PARAMETER_RULES:
+        if pid not in models:
+            fail(f"PARAMETER_RULES names {pid}, which is not in the reference")
+
     # ---- notes and md cross-checks -----------------------------------------------------
     for mid in order:
         m = models[mid]
@@ -1120,6 +1138,11 @@ def render(models, order, geo, sources, as_of) -> str:
             for n in m.notes:
                 L.append(f"  {q(n)},")
             L.append("]")
+        rejects, together = PARAMETER_RULES.get(m.id, ([], []))
+        if rejects:
+            L.append(f"rejects = {arr(rejects)}")
+        if together:
+            L.append(f"rejects_together = {arr(together)}")
         for g in m.lifecycle:
             L.append("")
             L.append("[[model.lifecycle]]")

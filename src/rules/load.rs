@@ -456,6 +456,12 @@ fn apply(model: &mut Model, entry: &ModelEntry) {
     if let Some(v) = &entry.notes {
         model.notes = v.clone();
     }
+    if let Some(v) = &entry.rejects {
+        model.rejects = v.clone();
+    }
+    if let Some(v) = &entry.rejects_together {
+        model.rejects_together = v.clone();
+    }
     if let Some(groups) = &entry.lifecycle {
         model.lifecycle = groups
             .iter()

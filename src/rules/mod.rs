@@ -162,6 +162,10 @@ pub struct Model {
     pub citation: Option<String>,
     /// Notes shown with every finding on this model.
     pub notes: Vec<String>,
+    /// Request parameters the model rejects (HTTP 400), normalised names.
+    pub rejects: Vec<String>,
+    /// Request parameters the model rejects when all are set in one request.
+    pub rejects_together: Vec<String>,
     /// Date groups.
     pub lifecycle: Vec<Lifecycle>,
     /// Replacements, preferred first.
@@ -188,6 +192,8 @@ impl Model {
             sources: vec![],
             citation: None,
             notes: vec![],
+            rejects: vec![],
+            rejects_together: vec![],
             lifecycle: vec![],
             replacements: vec![],
         }

@@ -91,6 +91,10 @@ pub struct ModelEntry {
     pub citation: Option<String>,
     /// Notes for users.
     pub notes: Option<Vec<String>>,
+    /// Request parameters the model rejects (`temperature`, `top_p`, `top_k`).
+    pub rejects: Option<Vec<String>>,
+    /// Request parameters the model rejects when set together.
+    pub rejects_together: Option<Vec<String>>,
     /// Lifecycle date groups.
     pub lifecycle: Option<Vec<LifecycleEntry>>,
     /// Replacements, preferred first.
