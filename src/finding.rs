@@ -97,6 +97,19 @@ pub struct ReplacementInfo {
     pub via: Vec<String>,
 }
 
+/// The API call a reference reaches, when it is visible in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CallSite {
+    /// The API.
+    pub api: crate::callsite::Api,
+    /// 1-based line of the call.
+    pub line: usize,
+    /// 1-based column of the call.
+    pub column: usize,
+    /// The variable or constant the ID passed through, if any.
+    pub via: Option<String>,
+}
+
 /// One model reference in one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
@@ -123,6 +136,8 @@ pub struct Finding {
     /// In a configuration file, the key, variable or attribute that holds the reference
     /// (`modelId`, `BEDROCK_MODEL_ID`): a hint about how it is used.
     pub key: Option<String>,
+    /// The API call the reference reaches, when visible (the first, if several).
+    pub call: Option<CallSite>,
     /// Lifecycle state on the as-of date.
     pub state: FindingState,
     /// The state in words, with its dates ("end of life since 2026-03-01").

@@ -6,14 +6,17 @@
 //! The safety class follows DESIGN.md: same request-body family in code is safe; a body-family
 //! change, a comment or docstring, or a suggested replacement is review; embeddings,
 //! provisioned-throughput variants, mantle-only IDs and IDs split by an interpolation are
-//! never rewritten by text.
+//! never rewritten by text. How a rewrite is classified lives in [`safety`].
 
 use std::ops::Range;
 
 use chrono::NaiveDate;
 
+mod safety;
+
+use crate::callsite::{self, Usage};
 use crate::extract::{self, Language, Span, SpanContext, SyntaxError};
-use crate::finding::{Edit, Finding, FindingState, Fix, ReplacementInfo, Safety};
+use crate::finding::{CallSite, Edit, Finding, FindingState, Fix, ReplacementInfo, Safety};
 use crate::model_ref::{ArnResource, ModelRef, geos_for_region, looks_like_model_id};
 use crate::rules::lifecycle::{self, Status};
 use crate::rules::resolve::Hop;
@@ -55,6 +58,17 @@ pub fn plan_file(
 ) -> FilePlan {
     let offset = bom_len(source);
     let extraction = extract::extract(language, &source[offset..]);
+    let usages: Vec<Usage> = callsite::analyze(language, &source[offset..])
+        .into_iter()
+        .map(|mut u| {
+            u.literal = u.literal.start + offset..u.literal.end + offset;
+            u.call = u.call.start + offset..u.call.end + offset;
+            for p in &mut u.params {
+                p.range = p.range.start + offset..p.range.end + offset;
+            }
+            u
+        })
+        .collect();
     let lines = LineIndex::new(source);
     let mut findings = Vec::new();
     // Dict/object keys: (content range, index of the finding that rewrites the whole key).
@@ -70,8 +84,17 @@ pub fn plan_file(
             .map(|h| h.start + offset - start..h.end + offset - start)
             .collect();
         let mut whole = None;
+        let used: Vec<&Usage> = usages
+            .iter()
+            .filter(|u| u.literal == (start..start + text.len()))
+            .collect();
         for r in rules.grammar().find_with_holes(text, &holes) {
-            if let Some(f) = judge(source, start, &r, span, rules, options, &lines) {
+            let context = Context {
+                span,
+                usages: &used,
+                lines: &lines,
+            };
+            if let Some(f) = judge(source, start, &r, &context, rules, options) {
                 if r.range == (0..text.len()) {
                     whole = Some(findings.len());
                 }
@@ -146,7 +169,7 @@ fn drop_colliding_keys(
 /// the line of the previous query and after it, when counting resumes from there. Findings
 /// are looked up in file order, so a minified file with thousands of references on one line
 /// costs one pass over the line instead of one per reference.
-struct LineIndex<'a> {
+pub(crate) struct LineIndex<'a> {
     source: &'a str,
     starts: Vec<usize>,
     /// The previous query: (line, byte offset, column).
@@ -166,7 +189,7 @@ impl<'a> LineIndex<'a> {
     }
 
     /// 1-based line and character column; a byte-order mark is not a column.
-    fn line_col(&self, offset: usize) -> (usize, usize) {
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= offset);
         let (last_line, last_offset, last_column) = self.last.get();
         let (from, base) = if last_line == line && last_offset <= offset {
@@ -197,15 +220,22 @@ fn finding_state(state: State) -> FindingState {
 
 /// Build the finding for one reference, or `None` when the text is not a reference
 /// (a family prefix such as `anthropic.claude-3`, or a dotted name like `amazon.com`).
+/// Where a reference was found: its span, the calls its literal reaches, the file's lines.
+struct Context<'a> {
+    span: &'a Span,
+    usages: &'a [&'a Usage],
+    lines: &'a LineIndex<'a>,
+}
+
 fn judge(
     source: &str,
     base: usize,
     r: &ModelRef,
-    span: &Span,
+    context: &Context,
     rules: &Rules,
     options: &PlanOptions,
-    lines: &LineIndex,
 ) -> Option<Finding> {
+    let (span, lines) = (context.span, context.lines);
     let stripped = strip_file_extension(r, rules);
     let r = stripped.as_ref().unwrap_or(r);
     let range = r.range.start + base..r.range.end + base;
@@ -223,6 +253,15 @@ fn judge(
         geo: r.geo.clone(),
         context: span.context,
         key: span.key_name.clone(),
+        call: context.usages.first().map(|u| {
+            let (line, column) = lines.line_col(u.call.start);
+            CallSite {
+                api: u.api,
+                line,
+                column,
+                via: u.via.clone(),
+            }
+        }),
         state: FindingState::Unknown,
         lifecycle: "not in the rules table".into(),
         legacy_date: None,
@@ -274,7 +313,16 @@ fn judge(
         finding.reason = "nothing to do".into();
         return Some(finding);
     }
-    migrate(&mut finding, r, base, model, rules, options, &resolve);
+    migrate(
+        &mut finding,
+        r,
+        base,
+        model,
+        rules,
+        options,
+        &resolve,
+        context,
+    );
     if stripped.is_some() && finding.fix.take().is_some() {
         finding.safety = Some(Safety::Review);
         finding.reason =
@@ -334,6 +382,7 @@ fn migrate(
     rules: &Rules,
     options: &PlanOptions,
     resolve: &ResolveOptions,
+    context: &Context,
 ) {
     finding.safety = Some(Safety::Review);
     if let Some(reason) = never_rewritten(model, r) {
@@ -408,7 +457,13 @@ fn migrate(
             Safety::Safe,
             "IAM policy resource: the policy must allow the model the code calls; request formats do not matter here".into(),
         ),
-        _ => classify(finding.context, model, target_model),
+        _ => safety::classify(
+            finding.context,
+            model,
+            target_model,
+            context.usages,
+            context.lines,
+        ),
     };
     finding.safety = Some(safety);
     finding.reason = reason;
@@ -625,44 +680,6 @@ fn choose_geo(
     }
 }
 
-/// Safety of swapping `model` for `target` at a reference in `context`. Who recommends the
-/// target does not matter here: a suggested replacement is only reached with `--suggested`,
-/// the user's opt-in, and then counts like an official one.
-fn classify(context: SpanContext, model: &Model, target: &Model) -> (Safety, String) {
-    match context {
-        SpanContext::Comment => {
-            return (
-                Safety::Review,
-                "in a comment: documentation is left to review".into(),
-            );
-        }
-        SpanContext::Docstring => {
-            return (
-                Safety::Review,
-                "in a docstring: documentation is left to review".into(),
-            );
-        }
-        // `migrate` never offers a fix in text; classified like documentation if it did.
-        SpanContext::Text => {
-            return (Safety::Review, "in prose or recorded output".into());
-        }
-        SpanContext::Code => {}
-    }
-    if model.body != target.body || model.kind != target.kind {
-        return (
-            Safety::Review,
-            format!(
-                "request body changes ({} → {}): InvokeModel callers must rewrite the request and response handling; Converse callers are unaffected",
-                model.body, target.body
-            ),
-        );
-    }
-    (
-        Safety::Safe,
-        format!("same request format ({})", model.body),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -872,16 +889,13 @@ state = "eol"
             key_name: key.map(str::to_string),
         };
         let lines = LineIndex::new(&source);
-        let f = judge(
-            &source,
-            1,
-            r,
-            &span(Some("Resource")),
-            &rules,
-            &options,
-            &lines,
-        )
-        .unwrap();
+        let span_resource = span(Some("Resource"));
+        let context = Context {
+            span: &span_resource,
+            usages: &[],
+            lines: &lines,
+        };
+        let f = judge(&source, 1, r, &context, &rules, &options).unwrap();
         let fix = f.fix.unwrap();
         assert_eq!(
             fix.edits[0].content,
@@ -890,16 +904,13 @@ state = "eol"
         assert_eq!(f.key.as_deref(), Some("Resource"));
         assert!(f.notes.iter().any(|n| n.contains("must also allow `arn:aws:bedrock:REGION:ACCOUNT:inference-profile/GEO.anthropic.claude-sonnet-4-5-20250929-v1:0`")), "{:?}", f.notes);
         // Outside a policy, a foundation-model ARN cannot invoke a profile-only model.
-        let f = judge(
-            &source,
-            1,
-            r,
-            &span(Some("ModelId")),
-            &rules,
-            &options,
-            &lines,
-        )
-        .unwrap();
+        let span_modelid = span(Some("ModelId"));
+        let context = Context {
+            span: &span_modelid,
+            usages: &[],
+            lines: &lines,
+        };
+        let f = judge(&source, 1, r, &context, &rules, &options).unwrap();
         assert_eq!(f.fix, None);
         assert!(
             f.reason.contains("use an inference-profile ARN"),
