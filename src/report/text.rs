@@ -91,6 +91,20 @@ pub fn finding(out: &mut String, path: &str, f: &Finding, options: &TextOptions)
         );
     }
     let _ = writeln!(out, "   = why: {}", f.reason);
+    if let Some(call) = &f.call {
+        let via = call
+            .via
+            .as_deref()
+            .map(|v| format!(" (through `{v}`)"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "   = used: {} at {}:{}{via}",
+            call.api.name(),
+            call.line,
+            call.column
+        );
+    }
     for note in &f.notes {
         let _ = writeln!(out, "   = note: {note}");
     }
