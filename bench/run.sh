@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Benchmark bedrock-migrate against ripgrep and ast-grep on the same generated trees.
+#
+#   bench/run.sh [FILES...]        default: 10000 100000
+#
+# For each size it generates a deterministic corpus (examples/gencorpus.rs, seed 1), then
+# times, side by side: `bedrock-migrate scan`, `bedrock-migrate diff`, ripgrep counting the
+# union of all model IDs of the rules table as fixed strings (`rg -c -F -f ids.txt`), and
+# ast-grep scanning string literals of the same languages with a regex rule. Wall times are
+# medians of hyperfine runs (after a warm-up, so the page cache is hot for everyone); peak
+# memory comes from `/usr/bin/time -v`. Results go to bench/results-<N>.md and stdout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ $# -gt 0 ]; then sizes=("$@"); else sizes=(10000 100000); fi
+runs=${BENCH_RUNS:-5}
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need rg || ! need hyperfine || ! [ -x /usr/bin/time ]; then
+  apt-get update -qq && apt-get install -y -qq ripgrep hyperfine time >/dev/null
+fi
+need sg || need ast-grep || pip install -q ast-grep-cli
+SG=$(command -v ast-grep || command -v sg)
+
+cargo build --release --quiet --example gencorpus
+cargo build --release --quiet
+BM=target/release/bedrock-migrate
+work=${BENCH_DIR:-/tmp/bedrock-migrate-bench}
+mkdir -p "$work"
+
+# The union of every model ID the table knows, for ripgrep.
+"$BM" rules list --format json | python3 -c 'import json,sys; print("\n".join(m["id"] for m in json.load(sys.stdin)))' > "$work/ids.txt"
+
+for n in "${sizes[@]}"; do
+  corpus="$work/corpus-$n"
+  [ -d "$corpus" ] || target/release/examples/gencorpus --files "$n" --seed 1 "$corpus"
+  files=$(cd "$corpus" && rg --files | wc -l)
+  bytes=$(cd "$corpus" && rg --files -0 | xargs -0 cat | wc -c)
+  out="bench/results-$n.md"
+  hyperfine --style basic --warmup 1 --runs "$runs" -i --export-markdown "$work/h-$n.md" \
+    -n "bedrock-migrate scan" "$BM scan -q --as-of 2026-11-21 $corpus" \
+    -n "bedrock-migrate diff" "$BM diff --as-of 2026-11-21 --profile-prefix us $corpus" \
+    -n "ripgrep (rg -c -F -f ids)" "rg -c -F -f $work/ids.txt $corpus" \
+    -n "ast-grep scan" "$SG scan -c bench/ast-grep/sgconfig.yml $corpus" >/dev/null
+  {
+    echo "### $n files ($files walked, $((bytes / 1048576)) MiB), $(nproc) cores"
+    echo
+    cat "$work/h-$n.md"
+    echo
+    echo "| command | peak RSS (MiB) |"
+    echo "|:---|---:|"
+    for c in "$BM scan -q --as-of 2026-11-21 $corpus" "$BM diff --as-of 2026-11-21 --profile-prefix us $corpus" \
+             "rg -c -F -f $work/ids.txt $corpus" "$SG scan -c bench/ast-grep/sgconfig.yml $corpus"; do
+      kb=$( (/usr/bin/time -v $c >/dev/null) 2>&1 | awk '/Maximum resident/ {print $6}')
+      echo "| \`${c%% *} ${c#* }\` | $((kb / 1024)) |"
+    done
+  } > "$out"
+  cat "$out"
+done
