@@ -18,8 +18,9 @@ need() { command -v "$1" >/dev/null 2>&1; }
 if ! need rg || ! need hyperfine || ! [ -x /usr/bin/time ]; then
   apt-get update -qq && apt-get install -y -qq ripgrep hyperfine time >/dev/null
 fi
-need sg || need ast-grep || pip install -q ast-grep-cli
-SG=$(command -v ast-grep || command -v sg)
+# Not `sg`: on Debian that name is shadow-utils' "switch group".
+need ast-grep || pip install -q ast-grep-cli
+SG=$(pyenv which ast-grep 2>/dev/null || command -v ast-grep)  # the real binary, not a pyenv shim
 
 cargo build --release --quiet --example gencorpus
 cargo build --release --quiet
@@ -32,11 +33,15 @@ mkdir -p "$work"
 
 for n in "${sizes[@]}"; do
   corpus="$work/corpus-$n"
-  [ -d "$corpus" ] || target/release/examples/gencorpus --files "$n" --seed 1 "$corpus"
+  if [ ! -d "$corpus" ]; then
+    target/release/examples/gencorpus --files "$n" --seed 1 "$corpus"
+    # A git repository, so that every tool honours the corpus's .gitignore the same way.
+    git -C "$corpus" init -q
+  fi
   files=$(cd "$corpus" && rg --files | wc -l)
   bytes=$(cd "$corpus" && rg --files -0 | xargs -0 cat | wc -c)
   out="bench/results-$n.md"
-  hyperfine --style basic --warmup 1 --runs "$runs" -i --export-markdown "$work/h-$n.md" \
+  hyperfine --style none --warmup 1 --runs "$runs" -i -N --export-markdown "$work/h-$n.md" \
     -n "bedrock-migrate scan" "$BM scan -q --as-of 2026-11-21 $corpus" \
     -n "bedrock-migrate diff" "$BM diff --as-of 2026-11-21 --profile-prefix us $corpus" \
     -n "ripgrep (rg -c -F -f ids)" "rg -c -F -f $work/ids.txt $corpus" \
@@ -50,7 +55,7 @@ for n in "${sizes[@]}"; do
     echo "|:---|---:|"
     for c in "$BM scan -q --as-of 2026-11-21 $corpus" "$BM diff --as-of 2026-11-21 --profile-prefix us $corpus" \
              "rg -c -F -f $work/ids.txt $corpus" "$SG scan -c bench/ast-grep/sgconfig.yml $corpus"; do
-      kb=$( (/usr/bin/time -v $c >/dev/null) 2>&1 | awk '/Maximum resident/ {print $6}')
+      kb=$( (/usr/bin/time -v $c >/dev/null || true) 2>&1 | awk '/Maximum resident/ {print $6}')
       echo "| \`${c%% *} ${c#* }\` | $((kb / 1024)) |"
     done
   } > "$out"
