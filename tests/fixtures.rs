@@ -251,6 +251,9 @@ fixture!(yaml);
 fixture!(toml);
 fixture!(ini);
 fixture!(hcl);
+fixture!(callsite_python);
+fixture!(callsite_typescript);
+fixture!(callsite_rust);
 
 #[test]
 fn every_fixture_has_a_test() {

@@ -16,6 +16,7 @@ use std::ops::Range;
 
 use crate::extract::Language;
 
+mod common;
 pub mod python;
 pub mod rust;
 pub mod typescript;

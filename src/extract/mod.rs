@@ -21,7 +21,7 @@ pub mod python;
 pub mod rust;
 pub mod shell;
 pub mod toml;
-mod treesitter;
+pub(crate) mod treesitter;
 pub mod typescript;
 pub mod yaml;
 

@@ -49,6 +49,12 @@ pub fn extract(source: &str) -> Extraction {
     finish(spans, root, source)
 }
 
+/// Parse `source` with this thread's Python parser (shared with [`extract`]); the call-site
+/// analyser ([`crate::callsite::python`]) reads the same tree.
+pub(crate) fn parse_tree(source: &str) -> Result<tree_sitter::Tree, super::SyntaxError> {
+    parse(&PARSER, grammar, "Python", source)
+}
+
 /// The Python grammar.
 fn grammar() -> Language {
     tree_sitter_python::LANGUAGE.into()
@@ -56,7 +62,7 @@ fn grammar() -> Language {
 
 /// The span of one `string` node: contents between `string_start` (prefix and opening
 /// quotes) and `string_end`, with each `interpolation` as a hole.
-fn string_span(string: Node, source: &str) -> Span {
+pub(crate) fn string_span(string: Node, source: &str) -> Span {
     let mut range = string.byte_range();
     let mut holes = Vec::new();
     for child in string.children(&mut string.walk()) {

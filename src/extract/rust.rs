@@ -42,7 +42,7 @@ use super::{Extraction, Span, SpanContext, SyntaxError, line_col};
 /// 90 nested blocks or 35 nested generic types (`Vec<Vec<…>>`); 64 MiB takes about
 /// 3,000 nested blocks or 1,100 nested generics. The memory is reserved, not committed:
 /// only the pages that a deep file really touches are used.
-const EXTRACT_STACK_SIZE: usize = 64 << 20;
+pub(crate) const EXTRACT_STACK_SIZE: usize = 64 << 20;
 
 /// Deepest nesting of delimiters (`()`, `[]`, `{}`) that is handed to `syn`.
 ///
@@ -51,13 +51,13 @@ const EXTRACT_STACK_SIZE: usize = 64 << 20;
 /// [`EXTRACT_STACK_SIZE`]: it is reported as a syntax error (the planner then only
 /// reports on it) while its spans are still returned. Walking the tokens is iterative
 /// and has no such limit.
-const MAX_VERIFIED_DEPTH: usize = 512;
+pub(crate) const MAX_VERIFIED_DEPTH: usize = 512;
 
 /// Largest file handed to the tokenizer, in bytes.
 ///
 /// `proc-macro2` numbers characters with `u32` positions in its source map; this keeps
 /// every file far away from that limit.
-const MAX_SOURCE_LEN: usize = (u32::MAX / 4) as usize;
+pub(crate) const MAX_SOURCE_LEN: usize = (u32::MAX / 4) as usize;
 
 /// Extract the spans of a Rust source file.
 ///
@@ -125,7 +125,7 @@ pub fn extract(source: &str) -> Extraction {
 ///
 /// Caveat: this also invalidates spans that other code on the same thread holds. In this
 /// crate only this module uses `proc-macro2`, and [`extract`] runs on its own thread.
-struct SourceMapReset;
+pub(crate) struct SourceMapReset;
 
 impl Drop for SourceMapReset {
     fn drop(&mut self) {
@@ -423,7 +423,7 @@ impl<'a> Walk<'a> {
 /// extraction (on a 145 KB file, 19 ms against 6 ms to tokenize it). Asked in file order, as
 /// the walk does, each conversion here only counts the characters since the previous
 /// one, so a whole file costs one pass over its text.
-struct BytePositions<'a> {
+pub(crate) struct BytePositions<'a> {
     text: &'a str,
     /// Byte offset of the start of each line (line 1 first).
     line_starts: Vec<usize>,
@@ -432,7 +432,7 @@ struct BytePositions<'a> {
 }
 
 impl<'a> BytePositions<'a> {
-    fn new(text: &'a str) -> BytePositions<'a> {
+    pub(crate) fn new(text: &'a str) -> BytePositions<'a> {
         let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
         BytePositions {
             text,
@@ -445,7 +445,7 @@ impl<'a> BytePositions<'a> {
     ///
     /// A position before the previous one (doc comments give all their tokens the
     /// comment's span) counts backwards on the same line.
-    fn byte(&mut self, at: LineColumn) -> Option<usize> {
+    pub(crate) fn byte(&mut self, at: LineColumn) -> Option<usize> {
         let (from_column, from) = if at.line == self.last.0.line {
             (self.last.0.column, self.last.1)
         } else {
@@ -539,7 +539,7 @@ fn block_comment_len(text: &[u8]) -> usize {
 /// ordinary comments is `[` (then it is an inner attribute, `#![…]`). The tokenizer
 /// would choke on many shebangs (`#!/bin/sh "$0"`), so the line is left out of what it
 /// reads.
-fn shebang_len(source: &str) -> usize {
+pub(crate) fn shebang_len(source: &str) -> usize {
     let Some(mut rest) = source.strip_prefix("#!") else {
         return 0;
     };
@@ -592,7 +592,7 @@ fn literal_prefix_len(text: &str) -> Option<usize> {
 ///
 /// The contents end at the last `"`: a raw string's closing hashes and a literal's
 /// suffix (`"…"suffix`, an identifier) cannot contain one.
-fn string_contents(text: &str) -> Option<Range<usize>> {
+pub(crate) fn string_contents(text: &str) -> Option<Range<usize>> {
     let start = literal_prefix_len(text)?;
     let end = text.rfind('"')?;
     (start <= end).then_some(start..end)

@@ -97,6 +97,15 @@ pub fn extract(source: &str, dialect: Dialect) -> Extraction {
     finish(spans, root, source)
 }
 
+/// Parse `source` with this thread's parser for `dialect` (shared with [`extract`]); the
+/// call-site analyser ([`crate::callsite::typescript`]) reads the same tree.
+pub(crate) fn parse_tree(
+    source: &str,
+    dialect: Dialect,
+) -> Result<tree_sitter::Tree, super::SyntaxError> {
+    parse(dialect.slot(), dialect.grammar(), dialect.name(), source)
+}
+
 /// The span of `node` if it is a string, template or comment.
 fn node_span(node: Node, source: &str) -> Option<Span> {
     // `string` is also the name of the anonymous `string` type keyword in TypeScript.
@@ -117,7 +126,7 @@ fn node_span(node: Node, source: &str) -> Option<Span> {
 
 /// The span of a quoted literal: its contents between the opening and closing quote
 /// or backtick, with the children of kind `hole_kind` as holes.
-fn literal_span(literal: Node, hole_kind: Option<&str>) -> Span {
+pub(crate) fn literal_span(literal: Node, hole_kind: Option<&str>) -> Span {
     let children: Vec<Node> = literal.children(&mut literal.walk()).collect();
     let mut range = literal.byte_range();
     if let Some(open) = children.first().filter(|open| is_quote(open)) {
