@@ -41,6 +41,15 @@ pub enum Format {
     Text,
     /// A JSON array with one object per finding.
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning (upload-sarif) and other SARIF viewers: one
+    /// result per retired or unknown reference, with fixes (scan, fix and check only).
+    Sarif,
+    /// GitHub Actions annotations (`::error file=…::…`), one per retired or unknown
+    /// reference (scan, fix and check only).
+    Github,
+    /// A pull-request body: table of changes, what needs review, sources; kept under
+    /// GitHub's 65,536-character limit (scan, fix and check only).
+    Markdown,
 }
 
 /// When to use colors.

@@ -34,6 +34,9 @@ pub fn run(command: &RulesCommand) -> Result<u8> {
             let out = match args.format {
                 Format::Json => serde_json::to_string_pretty(&rows)? + "\n",
                 Format::Text => list_text(&rows),
+                Format::Sarif | Format::Github | Format::Markdown => {
+                    anyhow::bail!("`rules list` prints --format text or json")
+                }
             };
             print(&out)?;
             Ok(0)

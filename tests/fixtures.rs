@@ -251,6 +251,7 @@ fixture!(yaml);
 fixture!(toml);
 fixture!(ini);
 fixture!(hcl);
+fixture!(reports);
 
 #[test]
 fn every_fixture_has_a_test() {
