@@ -225,6 +225,11 @@ pub fn run(args: &RunArgs, mode: Mode) -> Result<u8> {
         color,
         unsafe_fixes: args.unsafe_fixes,
     };
+    // The CI formats (sarif, github, markdown) leave out active references that fail
+    // nothing, even for scan.
+    let ci_keep = |f: &Finding| {
+        f.applied || fails(f) || (mode == Mode::Scan && f.state != FindingState::Active)
+    };
     match (mode, args.format) {
         (Mode::Diff, _) => {}
         (Mode::Scan, Format::Text) => {
@@ -239,6 +244,24 @@ pub fn run(args: &RunArgs, mode: Mode) -> Result<u8> {
         (_, Format::Json) => {
             out.push_str(&report::json::render(&reports, |f| f.applied || fails(f)))
         }
+        (_, Format::Sarif) => out.push_str(&report::sarif::render(
+            &reports,
+            &report::sarif::SarifOptions {
+                unsafe_fixes: args.unsafe_fixes,
+            },
+            ci_keep,
+        )),
+        (_, Format::Github) => out.push_str(&report::github::render(&reports, ci_keep)),
+        (_, Format::Markdown) => out.push_str(&report::markdown::render(
+            &reports,
+            &report::markdown::MarkdownOptions {
+                unsafe_fixes: args.unsafe_fixes,
+                writes: mode.writes(),
+                as_of: Some(as_of),
+                ..Default::default()
+            },
+            ci_keep,
+        )),
     }
     if args.format == Format::Text && !args.quiet && mode != Mode::Diff {
         if !out.is_empty() {

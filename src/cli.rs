@@ -41,6 +41,15 @@ pub enum Format {
     Text,
     /// A JSON array with one object per finding.
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning (upload-sarif) and other SARIF viewers: one
+    /// result per retired or unknown reference, with fixes (scan, fix and check only).
+    Sarif,
+    /// GitHub Actions annotations (`::error file=…::…`), one per retired or unknown
+    /// reference (scan, fix and check only).
+    Github,
+    /// A pull-request body: table of changes, what needs review, sources; kept under
+    /// GitHub's 65,536-character limit (scan, fix and check only).
+    Markdown,
 }
 
 /// When to use colors.
@@ -197,12 +206,21 @@ pub struct RulesListArgs {
     pub state: Option<StateFilter>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
 
     /// Rules, date and Region.
     #[command(flatten)]
     pub common: RulesCommon,
+}
+
+/// Formats of `rules list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// A table: ID, state, legacy and EOL dates, replacement.
+    Text,
+    /// A JSON array, one object per model.
+    Json,
 }
 
 /// `rules show` options.

@@ -5,7 +5,8 @@
 //!
 //! ```text
 //! walk ──► extract ──► model_ref ──► rules ──► plan ──► apply ──► report
-//! files    literals    references    states    findings  writes    text/json/diff
+//! files    literals    references    states    findings  writes    text/json/diff,
+//!                                                                  sarif/github/markdown
 //! ```
 //!
 //! The library does no printing and decides no exit codes; the `bedrock-migrate` binary

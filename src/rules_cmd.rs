@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::app::{check_region, load_rules, today};
 use bedrock_migrate::rules::import::{self, ImportError, ImportOptions};
 
-use crate::cli::{Format, RulesCommand, RulesCommon, RulesImportArgs, StateFilter};
+use crate::cli::{ListFormat, RulesCommand, RulesCommon, RulesImportArgs, StateFilter};
 
 /// Run a rules subcommand; returns the exit code.
 pub fn run(command: &RulesCommand) -> Result<u8> {
@@ -32,8 +32,8 @@ pub fn run(command: &RulesCommand) -> Result<u8> {
                 .filter(|r| wanted(r.status_state))
                 .collect();
             let out = match args.format {
-                Format::Json => serde_json::to_string_pretty(&rows)? + "\n",
-                Format::Text => list_text(&rows),
+                ListFormat::Json => serde_json::to_string_pretty(&rows)? + "\n",
+                ListFormat::Text => list_text(&rows),
             };
             print(&out)?;
             Ok(0)

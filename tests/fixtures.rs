@@ -254,6 +254,7 @@ fixture!(hcl);
 fixture!(callsite_python);
 fixture!(callsite_typescript);
 fixture!(callsite_rust);
+fixture!(reports);
 
 #[test]
 fn every_fixture_has_a_test() {

@@ -1,5 +1,9 @@
 //! Report: render findings. Every format reads the same [`FileReport`]s; none re-derives
 //! what was found.
+//!
+//! `text` and `json` are for people and scripts; `sarif` (code scanning), `github` (workflow
+//! annotations) and `markdown` (a pull-request body) are for CI and code review; `diff` is the
+//! unified diff of the fixes.
 
 use serde::Serialize;
 
@@ -7,8 +11,20 @@ use crate::extract::SyntaxError;
 use crate::finding::{Finding, FindingState, Safety};
 
 pub mod diff;
+pub mod github;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
+
+/// The AWS page that lists every model's legacy and end-of-life dates and its recommended
+/// replacement.
+pub const AWS_LIFECYCLE_URL: &str =
+    "https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle.html";
+
+/// The AWS page that lists legacy models.
+pub const AWS_LEGACY_URL: &str =
+    "https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle-legacy.html";
 
 /// The findings of one file, as reported.
 #[derive(Debug, Clone, Serialize)]
@@ -86,4 +102,99 @@ pub fn display_path(path: &std::path::Path) -> String {
         s = rest;
     }
     s.to_string()
+}
+
+/// The short name of a finding's state, as the text report writes it (`EOL`, `legacy`, …).
+pub fn state_label(state: FindingState) -> &'static str {
+    match state {
+        FindingState::Eol => "EOL",
+        FindingState::Legacy => "legacy",
+        FindingState::Active => "active",
+        FindingState::Unknown => "unknown",
+    }
+}
+
+/// A one-line title for a finding in CI outputs (an annotation's title, a SARIF rule). An
+/// active reference reaches these outputs only when `--eol-within` makes it fail.
+pub fn headline(state: FindingState) -> &'static str {
+    match state {
+        FindingState::Eol => "End-of-life Bedrock model",
+        FindingState::Legacy => "Legacy Bedrock model",
+        FindingState::Unknown => "Unknown Bedrock model ID",
+        FindingState::Active => "Bedrock model near its end of life",
+    }
+}
+
+/// How a finding's rewrite stands: `fixed`, `safe fix`, `review fix (--unsafe-fixes)` or
+/// `no automatic fix` (the bracketed part of the text report).
+pub fn fix_status(f: &Finding) -> &'static str {
+    if f.applied {
+        return "fixed";
+    }
+    match &f.fix {
+        Some(fix) if fix.safety == Safety::Safe => "safe fix",
+        Some(_) => "review fix (--unsafe-fixes)",
+        None => "no automatic fix",
+    }
+}
+
+/// The replacement as it would stand in the file (with geo prefix and encoding), or its
+/// model ID when the tool cannot write it.
+pub fn replacement_text(f: &Finding) -> Option<&str> {
+    f.replacement
+        .as_ref()
+        .map(|r| r.text.as_deref().unwrap_or(&r.model_id))
+}
+
+/// A finding explained in plain-text lines, the same facts as the text report without its
+/// `path:line:col:` prefix and colors: the reference and its state with dates, then
+/// `replacement:`, `why:` and `note:` lines. Plain text: CI outputs escape it themselves.
+pub fn explanation(f: &Finding) -> Vec<String> {
+    let label = state_label(f.state);
+    let mut head = format!("{label} {}", f.original);
+    if let Some(n) = &f.model_name
+        && n != &f.model_id
+    {
+        head.push_str(&format!(" ({n})"));
+    }
+    if let Some(key) = &f.key {
+        head.push_str(&format!(" in `{key}`"));
+    }
+    if f.lifecycle != label {
+        head.push_str(&format!(": {}", f.lifecycle));
+    }
+    let mut lines = vec![head];
+    if f.state == FindingState::Active {
+        return lines;
+    }
+    if let (Some(r), Some(shown)) = (&f.replacement, replacement_text(f)) {
+        let via = if r.via.is_empty() {
+            String::new()
+        } else {
+            format!(", via {}", r.via.join(" → "))
+        };
+        lines.push(format!(
+            "replacement: {shown} ({}{via}) [{}]",
+            r.provenance.as_str(),
+            fix_status(f)
+        ));
+    }
+    if !f.reason.is_empty() {
+        lines.push(format!("why: {}", f.reason));
+    }
+    if let Some(call) = &f.call {
+        let via = call
+            .via
+            .as_deref()
+            .map(|v| format!(" (through `{v}`)"))
+            .unwrap_or_default();
+        lines.push(format!(
+            "used: {} at {}:{}{via}",
+            call.api.name(),
+            call.line,
+            call.column
+        ));
+    }
+    lines.extend(f.notes.iter().map(|n| format!("note: {n}")));
+    lines
 }
