@@ -133,7 +133,14 @@ fn is_first_statement_of_body(statement: Node) -> bool {
         }),
         _ => false,
     };
-    is_body && named_children(body).first() == Some(&statement)
+    // Only comments (extras) may stand before it. Walking back from the statement costs
+    // as much as the comments before it, where listing the body's children cost a pass
+    // over the whole module for every module-level string.
+    let mut previous = statement.prev_named_sibling();
+    while let Some(node) = previous.filter(|n| n.is_extra()) {
+        previous = node.prev_named_sibling();
+    }
+    is_body && previous.is_none()
 }
 
 /// The named children of `node`, leaving out extras (comments).

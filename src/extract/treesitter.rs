@@ -34,12 +34,54 @@ pub(crate) fn parse(
     if u32::try_from(source.len()).is_err() {
         return Err(whole_file_error("file too large to parse"));
     }
+    if let Some(tree) = cached(name, source) {
+        return Ok(tree);
+    }
     let run = |parser: &mut Option<Parser>| parse_with(parser, grammar, name, source);
-    slot.try_with(|cell| match cell.try_borrow_mut() {
-        Ok(mut parser) => run(&mut parser),
-        Err(_) => run(&mut None),
-    })
-    .unwrap_or_else(|_| run(&mut None))
+    let tree = slot
+        .try_with(|cell| match cell.try_borrow_mut() {
+            Ok(mut parser) => run(&mut parser),
+            Err(_) => run(&mut None),
+        })
+        .unwrap_or_else(|_| run(&mut None))?;
+    remember(name, source, &tree);
+    Ok(tree)
+}
+
+thread_local! {
+    /// The last tree this thread parsed, with its grammar's name and source text.
+    ///
+    /// The planner reads each file twice — the extractor for its literals, the call-site
+    /// analyser for how they are used — and parsing dominates the cost of a candidate file.
+    /// Keeping the last tree (a reference-counted handle) lets the second reader reuse it;
+    /// the source is compared in full, so a different file can never get a stale tree.
+    static LAST_TREE: RefCell<Option<(&'static str, String, Tree)>> = const { RefCell::new(None) };
+}
+
+fn cached(name: &str, source: &str) -> Option<Tree> {
+    LAST_TREE
+        .try_with(|cell| {
+            let last = cell.try_borrow().ok()?;
+            let (n, s, tree) = last.as_ref()?;
+            (*n == name && s == source).then(|| tree.clone())
+        })
+        .ok()
+        .flatten()
+}
+
+fn remember(name: &str, source: &str, tree: &Tree) {
+    let name: &'static str = match name {
+        "Python" => "Python",
+        "TypeScript" => "TypeScript",
+        "TSX" => "TSX",
+        "JavaScript" => "JavaScript",
+        _ => return,
+    };
+    let _ = LAST_TREE.try_with(|cell| {
+        if let Ok(mut last) = cell.try_borrow_mut() {
+            *last = Some((name, source.to_owned(), tree.clone()));
+        }
+    });
 }
 
 /// Parse with the parser in `parser`, creating it first if it is `None`.
