@@ -251,6 +251,7 @@ fixture!(yaml);
 fixture!(toml);
 fixture!(ini);
 fixture!(hcl);
+fixture!(exclude);
 
 #[test]
 fn every_fixture_has_a_test() {
