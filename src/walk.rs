@@ -334,7 +334,7 @@ fn not_ignored(files: Vec<PathBuf>) -> Vec<PathBuf> {
         }
         absolute.push((abs, exists));
     }
-    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let seen: std::sync::Mutex<HashSet<PathBuf>> = Default::default();
     for (root, members) in groups {
         let mut allowed: HashSet<PathBuf> = HashSet::new();
         for abs in &members {
@@ -355,20 +355,24 @@ fn not_ignored(files: Vec<PathBuf>) -> Vec<PathBuf> {
             .require_git(false)
             // Through symlinked directories too: the named path is what counts.
             .follow_links(true)
+            // The parallel walker filters an entry before opening it (the sequential one
+            // opens every sibling directory), so one thread of it is the cheaper walk.
+            .threads(1)
             .filter_entry(move |entry| allowed.contains(entry.path()));
-        for entry in builder.build() {
-            match entry {
-                Ok(entry) => {
-                    seen.insert(entry.into_path());
+        builder.build_parallel().run(|| {
+            Box::new(|entry| {
+                let path = match entry {
+                    Ok(entry) => Some(entry.into_path()),
+                    Err(err) => error_path(&err),
+                };
+                if let Some(path) = path {
+                    seen.lock().unwrap_or_else(|p| p.into_inner()).insert(path);
                 }
-                Err(err) => {
-                    if let Some(path) = error_path(&err) {
-                        seen.insert(path);
-                    }
-                }
-            }
-        }
+                WalkState::Continue
+            })
+        });
     }
+    let seen = seen.into_inner().unwrap_or_else(|p| p.into_inner());
     files
         .into_iter()
         .zip(absolute)
