@@ -104,8 +104,35 @@ pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-/// Run scan, diff, fix or check; returns the exit code.
-pub fn run(args: &RunArgs, mode: Mode) -> Result<u8> {
+/// What a run found and did, before anything is printed: the `pr` subcommand reads it
+/// instead of the report.
+pub struct Outcome {
+    /// The files with references, sorted by path; `applied` is set on written fixes.
+    pub reports: Vec<FileReport>,
+    /// The unified diff of every file (diff mode only).
+    pub diff: String,
+    /// Paths that could not be read, as `path: message`.
+    pub errors: Vec<String>,
+    /// Files skipped on purpose, as `path: skipped: reason`.
+    pub warnings: Vec<String>,
+    /// Files whose fixes could not be verified or written.
+    pub rewrite_errors: Vec<String>,
+    /// The date the lifecycle states were evaluated on.
+    pub as_of: chrono::NaiveDate,
+    /// `--eol-within` as a date.
+    pub deadline: Option<chrono::NaiveDate>,
+}
+
+impl Outcome {
+    /// True when a file could not be read, verified or written (exit status 2).
+    pub fn failed_io(&self) -> bool {
+        !self.errors.is_empty() || !self.rewrite_errors.is_empty()
+    }
+}
+
+/// Load the rules and plan, and in diff, fix and `check --fix` mode rewrite, without
+/// printing anything.
+pub fn execute(args: &RunArgs, mode: Mode) -> Result<Outcome> {
     check_region(args.rules.region.as_deref())?;
     let rules = load_rules(&args.rules)?;
     let known = |flag: &str, geo: &str| -> Result<()> {
@@ -148,10 +175,18 @@ pub fn run(args: &RunArgs, mode: Mode) -> Result<u8> {
     } else {
         args.paths.clone()
     };
+    let exclude = walk::Exclusions::new(
+        rules
+            .settings()
+            .exclude
+            .iter()
+            .map(|e| (e.base.as_path(), e.pattern.as_str())),
+    )?;
     let walk_options = WalkOptions {
         hidden: args.hidden,
         no_ignore: args.no_ignore,
         threads: args.threads,
+        exclude,
         ..WalkOptions::default()
     };
     let gathered = gather(
@@ -163,56 +198,81 @@ pub fn run(args: &RunArgs, mode: Mode) -> Result<u8> {
         args.unsafe_fixes,
     );
 
-    let mut stderr = std::io::stderr().lock();
-    let mut failed_io = false;
-    for (path, message) in &gathered.errors {
-        match path {
+    let errors = gathered
+        .errors
+        .iter()
+        .map(|(path, message)| match path {
             Some(p) if !message.contains(&*p.to_string_lossy()) => {
-                writeln!(stderr, "error: {}: {message}", report::display_path(p))?
+                format!("{}: {message}", report::display_path(p))
             }
-            _ => writeln!(stderr, "error: {message}")?,
-        }
-        failed_io = true;
-    }
-    if !args.quiet {
-        for (path, reason) in &gathered.warnings {
-            writeln!(
-                stderr,
-                "warning: {}: skipped: {reason}",
-                report::display_path(path)
-            )?;
-        }
-    }
+            _ => message.clone(),
+        })
+        .collect();
+    let warnings = gathered
+        .warnings
+        .iter()
+        .map(|(path, reason)| format!("{}: skipped: {reason}", report::display_path(path)))
+        .collect();
     let mut files = gathered.files;
-    for f in &files {
-        if let Some(e) = &f.report.syntax_error
-            && !args.quiet
-        {
-            let consequence = "its rewrites need review (--unsafe-fixes)";
-            writeln!(
-                stderr,
-                "warning: {}:{}:{}: does not parse ({}); {consequence}",
-                f.report.path, e.line, e.column, e.message
-            )?;
-        }
-    }
-
-    let mut stdout = std::io::stdout().lock();
-    let mut out = String::new();
+    let mut diff = String::new();
+    let mut rewrite_errors = Vec::new();
     if mode.edits() {
         for f in &mut files {
             match rewrite(f, mode, args.unsafe_fixes) {
-                Ok(Some(diff)) => out.push_str(&diff),
+                Ok(Some(d)) => diff.push_str(&d),
                 Ok(None) => {}
-                Err(e) => {
-                    writeln!(stderr, "error: {e}")?;
-                    failed_io = true;
-                }
+                Err(e) => rewrite_errors.push(e.to_string()),
             }
         }
     }
-    let reports: Vec<FileReport> = files.into_iter().map(|f| f.report).collect();
-    let summary = Summary::of(&reports);
+    Ok(Outcome {
+        reports: files.into_iter().map(|f| f.report).collect(),
+        diff,
+        errors,
+        warnings,
+        rewrite_errors,
+        as_of,
+        deadline,
+    })
+}
+
+/// Run scan, diff, fix or check; returns the exit code.
+pub fn run(args: &RunArgs, mode: Mode) -> Result<u8> {
+    let outcome = execute(args, mode)?;
+    print(args, mode, &outcome)
+}
+
+/// Print a run's messages (stderr) and report (stdout); returns the exit code.
+pub fn print(args: &RunArgs, mode: Mode, outcome: &Outcome) -> Result<u8> {
+    let failed_io = outcome.failed_io();
+    let deadline = outcome.deadline;
+    let mut stderr = std::io::stderr().lock();
+    for message in &outcome.errors {
+        writeln!(stderr, "error: {message}")?;
+    }
+    if !args.quiet {
+        for message in &outcome.warnings {
+            writeln!(stderr, "warning: {message}")?;
+        }
+        for r in &outcome.reports {
+            if let Some(e) = &r.syntax_error {
+                let consequence = "its rewrites need review (--unsafe-fixes)";
+                writeln!(
+                    stderr,
+                    "warning: {}:{}:{}: does not parse ({}); {consequence}",
+                    r.path, e.line, e.column, e.message
+                )?;
+            }
+        }
+    }
+    for message in &outcome.rewrite_errors {
+        writeln!(stderr, "error: {message}")?;
+    }
+
+    let mut stdout = std::io::stdout().lock();
+    let mut out = outcome.diff.clone();
+    let reports = &outcome.reports;
+    let summary = Summary::of(reports);
     let fails = |f: &Finding| fails(f, args.fail_on, deadline);
     let color = match args.color {
         ColorChoice::Always => true,
@@ -233,31 +293,31 @@ pub fn run(args: &RunArgs, mode: Mode) -> Result<u8> {
     match (mode, args.format) {
         (Mode::Diff, _) => {}
         (Mode::Scan, Format::Text) => {
-            out.push_str(&report::text::findings(&reports, &text_options, |_| true));
+            out.push_str(&report::text::findings(reports, &text_options, |_| true));
         }
-        (Mode::Scan, Format::Json) => out.push_str(&report::json::render(&reports, |_| true)),
+        (Mode::Scan, Format::Json) => out.push_str(&report::json::render(reports, |_| true)),
         (_, Format::Text) => {
-            out.push_str(&report::text::findings(&reports, &text_options, |f| {
+            out.push_str(&report::text::findings(reports, &text_options, |f| {
                 f.applied || fails(f)
             }));
         }
         (_, Format::Json) => {
-            out.push_str(&report::json::render(&reports, |f| f.applied || fails(f)))
+            out.push_str(&report::json::render(reports, |f| f.applied || fails(f)))
         }
         (_, Format::Sarif) => out.push_str(&report::sarif::render(
-            &reports,
+            reports,
             &report::sarif::SarifOptions {
                 unsafe_fixes: args.unsafe_fixes,
             },
             ci_keep,
         )),
-        (_, Format::Github) => out.push_str(&report::github::render(&reports, ci_keep)),
+        (_, Format::Github) => out.push_str(&report::github::render(reports, ci_keep)),
         (_, Format::Markdown) => out.push_str(&report::markdown::render(
-            &reports,
+            reports,
             &report::markdown::MarkdownOptions {
                 unsafe_fixes: args.unsafe_fixes,
                 writes: mode.writes(),
-                as_of: Some(as_of),
+                as_of: Some(outcome.as_of),
                 ..Default::default()
             },
             ci_keep,

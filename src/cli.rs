@@ -29,6 +29,14 @@ pub enum Command {
     Fix(RunArgs),
     /// Hook mode: exit 1 when the files reference a retired model; --fix rewrites too.
     Check(CheckArgs),
+    /// Migration-PR bot: fix, commit on a new branch and write a pull-request body.
+    ///
+    /// Refuses a working tree with changes or untracked files (exit 2). With nothing to
+    /// rewrite it changes nothing (exit 0); otherwise it applies the fixes `fix` would, creates
+    /// a branch (checked out afterwards), commits the rewritten files and writes the PR body
+    /// (markdown, not committed) for `gh pr create --body-file` (exit 1: a branch was
+    /// created). Push the branch and open the PR yourself, or see examples/github-action.yml.
+    Pr(PrArgs),
     /// List, show, validate and import lifecycle rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -142,6 +150,27 @@ pub struct CheckArgs {
     pub fix: bool,
 
     /// Everything `scan` takes.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// `pr` options.
+#[derive(Debug, Args)]
+pub struct PrArgs {
+    /// Name of the branch to create [default: bedrock-migrate/<as-of date>].
+    #[arg(long, value_name = "NAME")]
+    pub branch: Option<String>,
+
+    /// Where to write the pull-request body (markdown); it is not committed.
+    #[arg(long, value_name = "FILE", default_value = "bedrock-migrate-pr.md")]
+    pub body_file: PathBuf,
+
+    /// Start the branch from this commit, branch or tag instead of HEAD (it is checked out
+    /// first, and checked out again when there is nothing to migrate).
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+
+    /// Everything `fix` takes.
     #[command(flatten)]
     pub run: RunArgs,
 }

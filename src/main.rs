@@ -3,6 +3,7 @@
 
 mod app;
 mod cli;
+mod pr;
 mod rules_cmd;
 
 use std::process::ExitCode;
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => app::run(args, Mode::Diff),
         Command::Fix(args) => app::run(args, Mode::Fix),
         Command::Check(args) => app::run(&args.run, Mode::Check { fix: args.fix }),
+        Command::Pr(args) => pr::run(args),
         Command::Rules(command) => rules_cmd::run(command),
     };
     match result {

@@ -6,9 +6,17 @@
 //! Aho-Corasick pass over its bytes for the table's provider prefixes (`anthropic.`,
 //! `amazon.`, …) decides whether it is parsed at all. On a typical repository almost every
 //! file stops there, which is what keeps a scan within reach of ripgrep.
+//!
+//! Like ripgrep, the walker never skips a path given on the command line, but a pre-commit
+//! hook names every staged file, ignored or not. So, as ruff's `--force-exclude` does, the
+//! files named on the command line are checked against the ignore files and the `exclude`
+//! globs ([`Exclusions`]) here, before the walk: a vendored or generated file that a
+//! `.gitignore` or the repository's `exclude` list covers is skipped however it is reached.
 
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
 
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
 
 use crate::extract::Language;
@@ -29,6 +37,8 @@ pub struct WalkOptions {
     pub threads: usize,
     /// Skip files larger than this many bytes.
     pub max_filesize: u64,
+    /// Paths never visited, walked or named (the repository's `exclude` globs).
+    pub exclude: Exclusions,
 }
 
 impl Default for WalkOptions {
@@ -38,8 +48,143 @@ impl Default for WalkOptions {
             no_ignore: false,
             threads: 0,
             max_filesize: DEFAULT_MAX_FILESIZE,
+            exclude: Exclusions::default(),
         }
     }
+}
+
+/// The `exclude` globs of the `[settings]` tables, each relative to the directory of the
+/// file that lists it, matched the way ruff matches its `exclude`:
+///
+/// - a glob without `/` (`vendor`, `*.gen.ts`) matches a file or directory name at any depth;
+/// - a glob with `/` (`src/legacy/*.py`, `/build`, `docs/**`) matches the path relative to
+///   the base directory, where `*` does not cross a `/` and `**` does; a leading `/` or
+///   `./` changes nothing (the path is relative to the base anyway);
+/// - a trailing `/` is dropped: `build/` excludes the directory `build` at any depth.
+///
+/// A path is excluded when it or one of its parent directories below the base matches, so
+/// naming a file of an excluded directory skips it too. Paths outside the base never match.
+#[derive(Debug, Clone, Default)]
+pub struct Exclusions {
+    sets: Vec<ExcludeSet>,
+    /// The current directory when built, to make walked paths absolute without a system
+    /// call per file.
+    cwd: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+struct ExcludeSet {
+    /// Absolute, lexically normalised.
+    base: PathBuf,
+    /// Globs without `/`: matched against each name.
+    names: GlobSet,
+    /// Globs with `/`: matched against relative paths.
+    paths: GlobSet,
+}
+
+impl Exclusions {
+    /// Compile `(base directory, glob)` pairs; relative bases are taken from the current
+    /// directory.
+    pub fn new<'a>(
+        patterns: impl IntoIterator<Item = (&'a Path, &'a str)>,
+    ) -> Result<Exclusions, globset::Error> {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let mut by_base: BTreeMap<PathBuf, (GlobSetBuilder, GlobSetBuilder)> = BTreeMap::new();
+        for (base, pattern) in patterns {
+            let base = normalize(&cwd.join(base));
+            let (names, paths) = by_base
+                .entry(base)
+                .or_insert_with(|| (GlobSetBuilder::new(), GlobSetBuilder::new()));
+            let (anchored, glob) = Self::compile(pattern)?;
+            if anchored {
+                paths.add(glob);
+            } else {
+                names.add(glob);
+            }
+        }
+        let mut sets = Vec::new();
+        for (base, (names, paths)) in by_base {
+            sets.push(ExcludeSet {
+                base,
+                names: names.build()?,
+                paths: paths.build()?,
+            });
+        }
+        Ok(Exclusions { sets, cwd })
+    }
+
+    /// Check that `pattern` is a usable glob (for rules-file errors with a position).
+    pub fn check_glob(pattern: &str) -> Result<(), String> {
+        Self::compile(pattern)
+            .map(|_| ())
+            .map_err(|e| e.kind().to_string())
+    }
+
+    /// The glob and whether it is matched against relative paths (it has a `/`).
+    fn compile(pattern: &str) -> Result<(bool, globset::Glob), globset::Error> {
+        let trimmed = pattern.trim_end_matches('/');
+        let trimmed = trimmed.strip_prefix("./").unwrap_or(trimmed);
+        let anchored = trimmed.contains('/');
+        let trimmed = trimmed.trim_start_matches('/');
+        let glob = GlobBuilder::new(trimmed)
+            .literal_separator(true)
+            .backslash_escape(true)
+            .build()?;
+        Ok((anchored, glob))
+    }
+
+    /// True when there are no globs.
+    pub fn is_empty(&self) -> bool {
+        self.sets.is_empty()
+    }
+
+    /// Whether `path` (a file or directory, relative to the current directory or absolute)
+    /// or one of its parent directories below a glob's base is excluded.
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        if self.sets.is_empty() {
+            return false;
+        }
+        let path = normalize(&self.cwd.join(path));
+        self.sets.iter().any(|set| {
+            let Ok(rel) = path.strip_prefix(&set.base) else {
+                return false;
+            };
+            let mut prefix = PathBuf::new();
+            rel.components().any(|c| {
+                prefix.push(c);
+                set.names.is_match(c.as_os_str()) || set.paths.is_match(&prefix)
+            })
+        })
+    }
+
+    /// Whether a walked entry is excluded, its parents having been checked already.
+    fn is_entry_excluded(&self, path: &Path) -> bool {
+        let path = normalize(&self.cwd.join(path));
+        self.sets.iter().any(|set| {
+            let Ok(rel) = path.strip_prefix(&set.base) else {
+                return false;
+            };
+            rel.file_name().is_some_and(|n| set.names.is_match(n)) || set.paths.is_match(rel)
+        })
+    }
+}
+
+/// `path` without `.` components and with `..` applied to the component before it (lexically,
+/// as git and the ignore files see paths).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push(c);
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// A file that passed the prefilter and reads as UTF-8 text.
@@ -82,7 +227,20 @@ pub fn walk(
     grammar: &Grammar,
     visit: &(dyn Fn(Visit) + Sync),
 ) {
-    let Some((first, rest)) = paths.split_first() else {
+    // Named files (not directories) get the exclusions that the walker applies to what it
+    // finds; a path that does not exist goes on to the walker, which reports it.
+    let (dirs, files): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| p.is_dir());
+    let mut files: Vec<PathBuf> = files.into_iter().cloned().collect();
+    if !options.no_ignore && !files.is_empty() {
+        files = not_ignored(files);
+    }
+    let roots: Vec<PathBuf> = dirs
+        .into_iter()
+        .cloned()
+        .chain(files)
+        .filter(|p| !options.exclude.is_excluded(p))
+        .collect();
+    let Some((first, rest)) = roots.split_first() else {
         return;
     };
     let mut builder = WalkBuilder::new(first);
@@ -91,8 +249,14 @@ pub fn walk(
     }
     // Hidden files are skipped as in ripgrep, with two exceptions that are where model IDs
     // live: dotenv files (`.env`, `.env.production`) and `.github` (workflows).
-    if !options.hidden {
-        builder.filter_entry(|entry| entry.depth() == 0 || !is_hidden_skipped(entry));
+    let hidden = options.hidden;
+    let exclude = options.exclude.clone();
+    if !hidden || !exclude.is_empty() {
+        builder.filter_entry(move |entry| {
+            entry.depth() == 0
+                || ((hidden || !is_hidden_skipped(entry))
+                    && (exclude.is_empty() || !exclude.is_entry_excluded(entry.path())))
+        });
     }
     builder
         .hidden(false)
@@ -128,6 +292,93 @@ pub fn walk(
             WalkState::Continue
         })
     });
+}
+
+/// The named `files` that no ignore file (`.gitignore`, `.ignore`, `.git/info/exclude`, the
+/// global git excludes) excludes, in their order.
+///
+/// The `ignore` crate decides this only while walking, so each file's repository (the
+/// nearest parent holding `.git`; else the current directory, or the file's own directory
+/// when it lies outside it) is walked with a filter that lets through nothing but the
+/// directories leading to the named files and the files themselves. The decision is the
+/// walker's own — nested ignore files, `!` re-includes, `.ignore` over `.gitignore`, files in
+/// an ignored directory — at the cost of reading the few directories on those paths, never
+/// the whole tree: a hook naming ten files reads about as many directories. A file that is
+/// not yielded by that walk is ignored; one that errors is kept for the real walk to report.
+fn not_ignored(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut roots: HashMap<PathBuf, PathBuf> = HashMap::new();
+    let mut groups: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let mut absolute = Vec::with_capacity(files.len());
+    for file in &files {
+        let abs = normalize(&cwd.join(file));
+        let exists = std::fs::symlink_metadata(&abs).is_ok();
+        if let (true, Some(parent)) = (exists, abs.parent()) {
+            let root = roots
+                .entry(parent.to_path_buf())
+                .or_insert_with(|| {
+                    parent
+                        .ancestors()
+                        .find(|d| d.join(".git").exists())
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| {
+                            if abs.starts_with(&cwd) {
+                                cwd.clone()
+                            } else {
+                                parent.to_path_buf()
+                            }
+                        })
+                })
+                .clone();
+            groups.entry(root).or_default().push(abs.clone());
+        }
+        absolute.push((abs, exists));
+    }
+    let seen: std::sync::Mutex<HashSet<PathBuf>> = Default::default();
+    for (root, members) in groups {
+        let mut allowed: HashSet<PathBuf> = HashSet::new();
+        for abs in &members {
+            for a in abs.ancestors().take_while(|a| *a != root) {
+                if !allowed.insert(a.to_path_buf()) {
+                    break;
+                }
+            }
+        }
+        let mut builder = WalkBuilder::new(&root);
+        builder
+            .hidden(false)
+            .ignore(true)
+            .git_ignore(true)
+            .git_global(true)
+            .git_exclude(true)
+            .parents(true)
+            .require_git(false)
+            // Through symlinked directories too: the named path is what counts.
+            .follow_links(true)
+            // The parallel walker filters an entry before opening it (the sequential one
+            // opens every sibling directory), so one thread of it is the cheaper walk.
+            .threads(1)
+            .filter_entry(move |entry| allowed.contains(entry.path()));
+        builder.build_parallel().run(|| {
+            Box::new(|entry| {
+                let path = match entry {
+                    Ok(entry) => Some(entry.into_path()),
+                    Err(err) => error_path(&err),
+                };
+                if let Some(path) = path {
+                    seen.lock().unwrap_or_else(|p| p.into_inner()).insert(path);
+                }
+                WalkState::Continue
+            })
+        });
+    }
+    let seen = seen.into_inner().unwrap_or_else(|p| p.into_inner());
+    files
+        .into_iter()
+        .zip(absolute)
+        .filter(|(_, (abs, exists))| !exists || seen.contains(abs))
+        .map(|(file, _)| file)
+        .collect()
 }
 
 /// True for a hidden file or directory that the default walk skips.
@@ -223,5 +474,108 @@ pub fn read_candidate(
                 "not valid UTF-8 (first invalid byte at line {line}, column {column}); convert it to UTF-8 to have it checked"
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exclusions(base: &str, globs: &[&str]) -> Exclusions {
+        Exclusions::new(globs.iter().map(|g| (Path::new(base), *g))).unwrap()
+    }
+
+    #[test]
+    fn globs_without_a_slash_match_names_at_any_depth() {
+        let ex = exclusions("/repo", &["vendor", "*.gen.ts"]);
+        assert!(ex.is_excluded(Path::new("/repo/vendor")));
+        assert!(ex.is_excluded(Path::new("/repo/vendor/lib/a.py")));
+        assert!(ex.is_excluded(Path::new("/repo/web/vendor/a.py")));
+        assert!(ex.is_excluded(Path::new("/repo/web/api.gen.ts")));
+        assert!(!ex.is_excluded(Path::new("/repo/vendors/a.py")));
+        assert!(!ex.is_excluded(Path::new("/repo/web/api.ts")));
+        // Outside the base nothing matches, even a name that would.
+        assert!(!ex.is_excluded(Path::new("/elsewhere/vendor/a.py")));
+    }
+
+    #[test]
+    fn globs_with_a_slash_match_relative_paths() {
+        let ex = exclusions("/repo", &["src/legacy/*.py", "/build/", "./docs/**/*.md"]);
+        assert!(ex.is_excluded(Path::new("/repo/src/legacy/a.py")));
+        assert!(!ex.is_excluded(Path::new("/repo/src/legacy/deep/a.py")));
+        assert!(!ex.is_excluded(Path::new("/repo/other/src/legacy/a.py")));
+        assert!(ex.is_excluded(Path::new("/repo/build/out.json")));
+        assert!(!ex.is_excluded(Path::new("/repo/web/build/out.json")));
+        assert!(ex.is_excluded(Path::new("/repo/docs/a/b/c.md")));
+        assert!(ex.is_excluded(Path::new("/repo/docs/c.md")));
+        // Lexical normalisation: `..` and `.` do not hide a path.
+        assert!(ex.is_excluded(Path::new("/repo/src/./x/../legacy/a.py")));
+    }
+
+    #[test]
+    fn walked_entries_check_their_own_name_and_path() {
+        let ex = exclusions("/repo", &["vendor", "src/gen"]);
+        assert!(ex.is_entry_excluded(Path::new("/repo/a/vendor")));
+        assert!(ex.is_entry_excluded(Path::new("/repo/src/gen")));
+        assert!(!ex.is_entry_excluded(Path::new("/repo/src/generated")));
+    }
+
+    #[test]
+    fn bad_globs_are_reported() {
+        assert!(Exclusions::check_glob("a[").is_err());
+        assert!(Exclusions::check_glob("**/*.py").is_ok());
+    }
+
+    /// Named files: ignored ones are dropped by the same rules as the walk, without walking
+    /// the tree.
+    #[test]
+    fn named_files_honour_ignore_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        std::fs::create_dir_all(root.join("gen/keep")).unwrap();
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::write(root.join(".gitignore"), "gen/\n*.log\n!important.log\n").unwrap();
+        std::fs::write(root.join("src/.ignore"), "local.py\n").unwrap();
+        for f in [
+            "a.py",
+            "gen/b.py",
+            "gen/keep/c.py",
+            "x.log",
+            "important.log",
+            "src/local.py",
+            "src/ok.py",
+        ] {
+            std::fs::write(root.join(f), "x").unwrap();
+        }
+        let named: Vec<PathBuf> = [
+            "a.py",
+            "gen/b.py",
+            "gen/keep/c.py",
+            "x.log",
+            "important.log",
+            "src/local.py",
+            "src/ok.py",
+            "src/../src/ok.py",
+            "missing.py",
+        ]
+        .iter()
+        .map(|f| root.join(f))
+        .collect();
+        let kept = not_ignored(named);
+        let kept: Vec<String> = kept
+            .iter()
+            .map(|p| p.strip_prefix(root).unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                "a.py",
+                "important.log",
+                "src/ok.py",
+                "src/../src/ok.py",
+                "missing.py"
+            ]
+        );
     }
 }

@@ -255,6 +255,7 @@ fixture!(callsite_python);
 fixture!(callsite_typescript);
 fixture!(callsite_rust);
 fixture!(reports);
+fixture!(exclude);
 
 #[test]
 fn every_fixture_has_a_test() {

@@ -250,6 +250,24 @@ fn merge_settings(parsed: &[Parsed], geo_prefixes: &[String]) -> Result<Settings
             }
             settings.prefix_map.insert(from.clone(), known(to)?);
         }
+        // A rules file is named by its path, so its directory is the base of its globs.
+        let base = Path::new(p.name)
+            .parent()
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
+        for glob in entry.exclude.iter().flatten() {
+            let pattern = glob.get_ref();
+            if let Err(e) = crate::walk::Exclusions::check_glob(pattern) {
+                return Err(p.error(
+                    glob.span(),
+                    format!("invalid exclude glob `{pattern}`: {e}"),
+                ));
+            }
+            settings.exclude.push(super::ExcludePattern {
+                pattern: pattern.clone(),
+                base: base.clone(),
+            });
+        }
     }
     Ok(settings)
 }
@@ -739,6 +757,37 @@ mod tests {
             .to_string();
         assert!(
             e.starts_with("c.toml:3:18: unknown geography prefix `mars`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn exclude_globs_add_up_relative_to_their_file() {
+        let base = format!("{HEAD}[[model]]\nid = \"a.b-1\"\n");
+        let one = "schema_version = 1\n[settings]\nexclude = [\"vendor\", \"build/**\"]\n";
+        let two = "schema_version = 1\n[settings]\nexclude = [\"*.gen.ts\"]\n";
+        let rules =
+            load_sources(&[(&base, "b.toml"), (one, "repo/c.toml"), (two, "d.toml")]).unwrap();
+        let got: Vec<(&str, &Path)> = rules
+            .settings()
+            .exclude
+            .iter()
+            .map(|e| (e.pattern.as_str(), e.base.as_path()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("vendor", Path::new("repo")),
+                ("build/**", Path::new("repo")),
+                ("*.gen.ts", Path::new(""))
+            ]
+        );
+        let bad = "schema_version = 1\n[settings]\nexclude = [\"ok\", \"a[\"]\n";
+        let e = load_sources(&[(&base, "b.toml"), (bad, "c.toml")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("c.toml:3:18: invalid exclude glob `a[`"),
             "{e}"
         );
     }

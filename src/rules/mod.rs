@@ -242,6 +242,19 @@ pub struct Settings {
     pub profile_prefix: Option<String>,
     /// Default `--prefix-map` entries: old geography prefix → new one.
     pub prefix_map: BTreeMap<String, String>,
+    /// `exclude` globs of every loaded file (they add up), each with the directory it is
+    /// relative to.
+    pub exclude: Vec<ExcludePattern>,
+}
+
+/// One `exclude` glob of a `[settings]` table, already checked to compile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExcludePattern {
+    /// The glob as written (`vendor`, `build/**`, `*.generated.ts`).
+    pub pattern: String,
+    /// The directory of the file that lists it, as that file was named (empty: the current
+    /// directory); the glob is matched against paths relative to it.
+    pub base: std::path::PathBuf,
 }
 
 /// The family of an ID: provider and the first word of the name without trailing digits

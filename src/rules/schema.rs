@@ -57,6 +57,9 @@ pub struct SettingsEntry {
     pub profile_prefix: Option<Spanned<String>>,
     /// Defaults for `--prefix-map FROM=TO`, as a table `{ apac = "jp" }`.
     pub prefix_map: Option<BTreeMap<String, Spanned<String>>>,
+    /// Paths never scanned or rewritten, walked or named on the command line: globs relative
+    /// to the directory of the file that lists them (see `walk::Exclusions`).
+    pub exclude: Option<Vec<Spanned<String>>>,
 }
 
 /// One `[[model]]` table.
