@@ -98,6 +98,8 @@ fn parse_with(
         })?,
     };
     let parser = parser.insert(ready);
+    #[cfg(test)]
+    PARSES.with(|count| count.set(count.get() + 1));
     parser.parse(source, None).ok_or_else(|| {
         parser.reset();
         whole_file_error(&format!("the {name} parser gave up on this file"))
@@ -117,6 +119,8 @@ fn new_parser(grammar: fn() -> Language) -> Result<Parser, tree_sitter::Language
 thread_local! {
     /// How many parsers this thread has created (tests check that they are reused).
     static PARSERS_CREATED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// How many parses this thread has run (tests check the last-tree cache).
+    static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// How many parsers (of any grammar) this thread has created so far.
@@ -318,4 +322,32 @@ pub(crate) fn is_pair_key(node: Node) -> bool {
     node.parent().is_some_and(|parent| {
         parent.kind() == "pair" && parent.child_by_field_name("key") == Some(node)
     })
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::PARSES;
+
+    fn parses() -> usize {
+        PARSES.with(std::cell::Cell::get)
+    }
+
+    #[test]
+    fn the_second_parse_of_the_same_text_reuses_the_tree() {
+        let src = "x = 'anthropic.claude-v2'\n";
+        let before = parses();
+        crate::extract::python::parse_tree(src).unwrap();
+        crate::extract::python::parse_tree(src).unwrap();
+        assert_eq!(
+            parses(),
+            before + 1,
+            "the second parse must come from the cache"
+        );
+        // Same length, other text: parsed anew, never a stale tree.
+        let other = "x = 'anthropic.claude-v3'\n";
+        let tree = crate::extract::python::parse_tree(other).unwrap();
+        assert_eq!(parses(), before + 2);
+        let text = tree.root_node().utf8_text(other.as_bytes()).unwrap();
+        assert_eq!(text, other);
+    }
 }
