@@ -155,20 +155,7 @@ mod tests {
 
     /// Text, context, key flag and key name of every span; the file must parse cleanly.
     fn spans(source: &str) -> Vec<(&str, SpanContext, bool, Option<String>)> {
-        let extraction = extract(source);
-        assert_eq!(extraction.syntax_error, None, "{source:?}");
-        extraction
-            .spans
-            .iter()
-            .map(|s| {
-                (
-                    &source[s.range.clone()],
-                    s.context,
-                    s.key,
-                    s.key_name.clone(),
-                )
-            })
-            .collect()
+        crate::extract::test_support::rows(source, &extract(source))
     }
 
     /// The text of every span.

@@ -220,3 +220,30 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let column = source[line_start..offset].chars().count() + 1;
     (line, column)
 }
+
+/// Helpers shared by the extractors' unit tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::{Extraction, SpanContext};
+
+    /// Text, context, key flag and key name of every span of `extraction` (of `source`),
+    /// which must have parsed cleanly.
+    pub(crate) fn rows<'s>(
+        source: &'s str,
+        extraction: &Extraction,
+    ) -> Vec<(&'s str, SpanContext, bool, Option<String>)> {
+        assert_eq!(extraction.syntax_error, None, "{source:?}");
+        extraction
+            .spans
+            .iter()
+            .map(|s| {
+                (
+                    &source[s.range.clone()],
+                    s.context,
+                    s.key,
+                    s.key_name.clone(),
+                )
+            })
+            .collect()
+    }
+}
