@@ -61,7 +61,7 @@ use super::common::{
 };
 use super::{Api, Param, Usage};
 use crate::extract::python::{parse_tree, string_span};
-use crate::extract::treesitter::{Step, for_each_node, node_text, walk};
+use crate::extract::treesitter::{Step, node_text, walk};
 
 /// Every string literal in the Python `source` that reaches a known Bedrock API call, with
 /// the API and the request parameters visible at the call.
@@ -73,13 +73,11 @@ pub fn analyze(source: &str) -> Vec<Usage> {
         return Vec::new();
     };
     let root = tree.root_node();
-    let file = File::collect(root, source);
+    let (file, calls) = File::collect(root, source);
     let mut usages = Vec::new();
-    for_each_node(root, |node| {
-        if node.kind() == "call" {
-            file.call(node, &mut usages);
-        }
-    });
+    for call in calls {
+        file.call(call, &mut usages);
+    }
     common::finish(usages)
 }
 
@@ -160,13 +158,20 @@ struct File<'t, 's> {
 
 /// A scope on the stack of the first pass.
 struct Scope {
+    /// The node that opened the scope ([`Node::id`]), so that leaving it is recognised
+    /// without asking for its kind again.
+    id: usize,
     range: Range<usize>,
     class: bool,
 }
 
 impl<'t, 's> File<'t, 's> {
-    /// The first pass: bindings and imports.
-    fn collect(root: Node<'t>, source: &'s str) -> File<'t, 's> {
+    /// The first pass: bindings and imports, and every `call` node in document order.
+    ///
+    /// The calls are gathered here rather than by a second walk over the tree: walking is
+    /// a large part of the cost of a candidate file, and the second pass only needs the
+    /// bindings to be complete before it looks at a call, not a walk of its own.
+    fn collect(root: Node<'t>, source: &'s str) -> (File<'t, 's>, Vec<Node<'t>>) {
         let mut file = File {
             source,
             bindings: Bindings::default(),
@@ -174,19 +179,27 @@ impl<'t, 's> File<'t, 's> {
             litellm_modules: HashSet::from(["litellm"]),
         };
         let mut scopes = vec![Scope {
+            id: root.id(),
             range: root.byte_range(),
             class: false,
         }];
+        let mut calls = Vec::new();
+        // Looked up once: comparing the numeric kind is far cheaper than `Node::kind`,
+        // which measures and checks the kind's name on every call.
+        let call_kind = root.language().id_for_node_kind("call", true);
         walk(root, |step| match step {
+            Step::Enter { node, .. } if node.kind_id() == call_kind => calls.push(node),
             Step::Enter { node, .. } => match node.kind() {
                 "function_definition" | "lambda" => {
                     scopes.push(Scope {
+                        id: node.id(),
                         range: node.byte_range(),
                         class: false,
                     });
                     file.parameter_defaults(node);
                 }
                 "class_definition" => scopes.push(Scope {
+                    id: node.id(),
                     range: node.byte_range(),
                     class: true,
                 }),
@@ -206,16 +219,12 @@ impl<'t, 's> File<'t, 's> {
                 _ => {}
             },
             Step::Leave(node) => {
-                if matches!(
-                    node.kind(),
-                    "function_definition" | "lambda" | "class_definition"
-                ) && scopes.len() > 1
-                {
+                if scopes.len() > 1 && scopes.last().is_some_and(|scope| scope.id == node.id()) {
                     scopes.pop();
                 }
             }
         });
-        file
+        (file, calls)
     }
 
     fn text(&self, node: Node) -> &'s str {

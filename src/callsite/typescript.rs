@@ -69,19 +69,18 @@ pub fn analyze(source: &str, dialect: Dialect) -> Vec<Usage> {
         return Vec::new();
     };
     let root = tree.root_node();
-    let file = File::collect(root, source);
+    let (file, nodes) = File::collect(root, source);
     let mut usages = Vec::new();
-    for_each_node(root, |node| match node.kind() {
-        "new_expression" => file.construction(node, &mut usages),
-        "call_expression" => file.call(node, &mut usages),
-        _ => {}
-    });
+    for call in nodes.calls {
+        match call {
+            Call::New(node) => file.construction(node, &mut usages),
+            Call::Call(node) => file.call(node, &mut usages),
+        }
+    }
     if usages.iter().any(|usage| usage.api == Api::VercelAi) {
-        for_each_node(root, |node| {
-            if node.kind() == "object" {
-                file.vercel_options(node, &mut usages);
-            }
-        });
+        for object in nodes.objects {
+            file.vercel_options(object, &mut usages);
+        }
     }
     common::finish(usages)
 }
@@ -124,8 +123,33 @@ struct File<'t, 's> {
 
 /// A scope on the stack of the first pass.
 struct Scope {
+    /// The node that opened the scope ([`Node::id`]), so that leaving it is recognised
+    /// without asking for its kind again.
+    id: usize,
     range: Range<usize>,
     class: bool,
+}
+
+/// A call or construction found by the first pass, for the second.
+#[derive(Clone, Copy)]
+enum Call<'t> {
+    /// A `new_expression`.
+    New(Node<'t>),
+    /// A `call_expression`.
+    Call(Node<'t>),
+}
+
+/// The nodes the second pass looks at, gathered by the first pass in document order.
+///
+/// Gathering them during the first walk instead of walking the tree again (once for calls,
+/// once more for the options objects of Vercel calls) saves whole passes over the tree,
+/// which are a large part of the cost of a candidate file.
+#[derive(Default)]
+struct Gathered<'t> {
+    /// Every `new_expression` and `call_expression`.
+    calls: Vec<Call<'t>>,
+    /// Every `object`.
+    objects: Vec<Node<'t>>,
 }
 
 /// Nodes that open a scope for declarations and parameters.
@@ -167,8 +191,8 @@ fn is_transparent(kind: &str) -> bool {
 }
 
 impl<'t, 's> File<'t, 's> {
-    /// The first pass: bindings and imports.
-    fn collect(root: Node<'t>, source: &'s str) -> File<'t, 's> {
+    /// The first pass: bindings and imports, and the nodes the second pass looks at.
+    fn collect(root: Node<'t>, source: &'s str) -> (File<'t, 's>, Gathered<'t>) {
         let mut file = File {
             source,
             bindings: Bindings::default(),
@@ -176,14 +200,31 @@ impl<'t, 's> File<'t, 's> {
             vercel_factories: HashSet::new(),
         };
         let mut scopes = vec![Scope {
+            id: root.id(),
             range: root.byte_range(),
             class: false,
         }];
+        let mut gathered = Gathered::default();
+        // Looked up once: comparing numeric kinds is far cheaper than `Node::kind`, which
+        // measures and checks the kind's name on every call.
+        let language = root.language();
+        let new_kind = language.id_for_node_kind("new_expression", true);
+        let call_kind = language.id_for_node_kind("call_expression", true);
+        let object_kind = language.id_for_node_kind("object", true);
         walk(root, |step| match step {
             Step::Enter { node, .. } => {
+                let id = node.kind_id();
+                if id == call_kind {
+                    gathered.calls.push(Call::Call(node));
+                } else if id == new_kind {
+                    gathered.calls.push(Call::New(node));
+                } else if id == object_kind {
+                    gathered.objects.push(node);
+                }
                 let kind = node.kind();
                 if is_scope(kind) && node.id() != root.id() {
                     scopes.push(Scope {
+                        id: node.id(),
                         range: node.byte_range(),
                         class: is_class(kind),
                     });
@@ -227,12 +268,12 @@ impl<'t, 's> File<'t, 's> {
                 }
             }
             Step::Leave(node) => {
-                if is_scope(node.kind()) && node.id() != root.id() && scopes.len() > 1 {
+                if scopes.len() > 1 && scopes.last().is_some_and(|scope| scope.id == node.id()) {
                     scopes.pop();
                 }
             }
         });
-        file
+        (file, gathered)
     }
 
     fn text(&self, node: Node) -> &'s str {

@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use tree_sitter::{Language, Node, Parser};
 
 use super::treesitter::{
-    comment_span, failed, finish, for_each_node, is_pair_key, node_text, parse,
+    KindSet, comment_span, failed, finish, for_each_node, is_pair_key, node_text, parse,
 };
 use super::{Extraction, Span, SpanContext};
 
@@ -41,10 +41,20 @@ pub fn extract(source: &str) -> Extraction {
     };
     let root = tree.root_node();
     let mut spans = Vec::new();
-    for_each_node(root, |node| match node.kind() {
-        "string" => spans.push(string_span(node, source)),
-        "comment" => spans.push(comment_span(node, SpanContext::Comment, source)),
-        _ => {}
+    // Most nodes are neither; numeric ids rule them out without reading their kind names.
+    let language = root.language();
+    let kinds = ["string", "comment"];
+    let named = KindSet::new(&language, &kinds, true);
+    let anonymous = KindSet::new(&language, &kinds, false);
+    for_each_node(root, |node| {
+        if !named.contains(node) && !anonymous.contains(node) {
+            return;
+        }
+        match node.kind() {
+            "string" => spans.push(string_span(node, source)),
+            "comment" => spans.push(comment_span(node, SpanContext::Comment, source)),
+            _ => {}
+        }
     });
     finish(spans, root, source)
 }

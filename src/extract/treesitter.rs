@@ -157,6 +157,34 @@ pub(crate) fn for_each_node<'tree>(root: Node<'tree>, mut visit: impl FnMut(Node
     }
 }
 
+/// A set of node kinds as tree-sitter's numeric kind ids, looked up once per tree.
+///
+/// `Node::kind` measures and UTF-8-checks the kind's name on every call; in a loop over
+/// every node of a file that shows up in profiles, while comparing a `u16` does not.
+/// Kinds are matched with their namedness: the anonymous `string` keyword of TypeScript
+/// has another id than the named `string` literal.
+pub(crate) struct KindSet(Vec<u16>);
+
+impl KindSet {
+    /// The ids of the named (`named`) or anonymous kinds `kinds` in `language`; a name the
+    /// grammar does not have is left out.
+    pub(crate) fn new(language: &Language, kinds: &[&str], named: bool) -> KindSet {
+        KindSet(
+            kinds
+                .iter()
+                .map(|kind| language.id_for_node_kind(kind, named))
+                // 0 is what tree-sitter answers for an unknown name.
+                .filter(|&id| id != 0)
+                .collect(),
+        )
+    }
+
+    /// Whether `node` is of one of the kinds.
+    pub(crate) fn contains(&self, node: Node) -> bool {
+        self.0.contains(&node.kind_id())
+    }
+}
+
 /// One step of [`walk`]: a node is entered before its descendants and left after them.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Step<'tree> {

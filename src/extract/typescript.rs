@@ -16,7 +16,7 @@ use std::cell::RefCell;
 use tree_sitter::{Language, Node, Parser};
 
 use super::treesitter::{
-    ParserSlot, comment_span, failed, finish, for_each_node, is_pair_key, node_text, parse,
+    KindSet, ParserSlot, comment_span, failed, finish, for_each_node, is_pair_key, node_text, parse,
 };
 use super::{Extraction, Span, SpanContext};
 
@@ -89,7 +89,23 @@ pub fn extract(source: &str, dialect: Dialect) -> Extraction {
     };
     let root = tree.root_node();
     let mut spans = Vec::new();
+    // The kinds `node_span` accepts (all named); numeric ids rule out every other node
+    // without reading its kind name.
+    let wanted = KindSet::new(
+        &root.language(),
+        &[
+            "string",
+            "template_string",
+            "template_literal_type",
+            "comment",
+            "html_comment",
+        ],
+        true,
+    );
     for_each_node(root, |node| {
+        if !wanted.contains(node) {
+            return;
+        }
         if let Some(span) = node_span(node, source) {
             spans.push(span);
         }
