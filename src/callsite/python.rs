@@ -60,7 +60,7 @@ use super::common::{
     self, BODY_DEPTH, Bindings, HOPS, MAX_DEPTH, Origin, additional_fields, sampling,
 };
 use super::{Api, Param, Usage};
-use crate::extract::python::{parse_tree, string_span};
+use crate::extract::python::{parse_tree, string_range};
 use crate::extract::treesitter::{Step, node_text, walk};
 
 /// Every string literal in the Python `source` that reaches a known Bedrock API call, with
@@ -569,7 +569,7 @@ impl<'t, 's> File<'t, 's> {
         if node.kind() != "string" || has_child(node, "interpolation") {
             return None;
         }
-        self.source.get(string_span(node, self.source).range)
+        self.source.get(string_range(node))
     }
 
     /// Positional arguments, and keyword arguments with the entries of `**dict` splats.
@@ -622,7 +622,7 @@ impl<'t, 's> File<'t, 's> {
                             {
                                 entries.push(Entry {
                                     name,
-                                    name_range: string_span(key, self.source).range,
+                                    name_range: string_range(key),
                                     value,
                                     via: None,
                                 });
@@ -708,7 +708,7 @@ impl<'t, 's> File<'t, 's> {
         match node.kind() {
             "string" => {
                 let mut origins = vec![Origin {
-                    literal: string_span(node, self.source).range,
+                    literal: string_range(node),
                     via: None,
                 }];
                 // `f"bedrock/{MODEL}"`: the literal behind `MODEL` reaches the call too.

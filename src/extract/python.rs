@@ -10,11 +10,13 @@
 //! two spans overlap.
 
 use std::cell::RefCell;
+use std::ops::Range;
 
 use tree_sitter::{Language, Node, Parser};
 
 use super::treesitter::{
-    KindSet, comment_span, failed, finish, for_each_node, is_pair_key, node_text, parse,
+    KindSet, comment_span, failed, finish, for_each_node_with_ancestors, is_key_in, node_text,
+    parse,
 };
 use super::{Extraction, Span, SpanContext};
 
@@ -46,12 +48,12 @@ pub fn extract(source: &str) -> Extraction {
     let kinds = ["string", "comment"];
     let named = KindSet::new(&language, &kinds, true);
     let anonymous = KindSet::new(&language, &kinds, false);
-    for_each_node(root, |node| {
+    for_each_node_with_ancestors(root, |node, ancestors| {
         if !named.contains(node) && !anonymous.contains(node) {
             return;
         }
         match node.kind() {
-            "string" => spans.push(string_span(node, source)),
+            "string" => spans.push(string_span(node, ancestors, source)),
             "comment" => spans.push(comment_span(node, SpanContext::Comment, source)),
             _ => {}
         }
@@ -70,9 +72,32 @@ fn grammar() -> Language {
     tree_sitter_python::LANGUAGE.into()
 }
 
-/// The span of one `string` node: contents between `string_start` (prefix and opening
-/// quotes) and `string_end`, with each `interpolation` as a hole.
-pub(crate) fn string_span(string: Node, source: &str) -> Span {
+/// The contents of one `string` node: the bytes between `string_start` (prefix and opening
+/// quotes) and `string_end` — the `range` of its [`Span`].
+pub(crate) fn string_range(string: Node) -> Range<usize> {
+    string_parts(string).0
+}
+
+/// The span of one `string` node whose ancestors (root first, parent last) are
+/// `ancestors`: its [`string_range`], with each `interpolation` as a hole.
+fn string_span(string: Node, ancestors: &[Node], source: &str) -> Span {
+    let (range, holes) = string_parts(string);
+    let context = if is_docstring(string, ancestors, source) {
+        SpanContext::Docstring
+    } else {
+        SpanContext::Code
+    };
+    Span {
+        range,
+        context,
+        holes,
+        key: is_key_in(string, ancestors.last().copied()),
+        key_name: None,
+    }
+}
+
+/// The contents of a `string` node and its interpolations.
+fn string_parts(string: Node) -> (Range<usize>, Vec<Range<usize>>) {
     let mut range = string.byte_range();
     let mut holes = Vec::new();
     for child in string.children(&mut string.walk()) {
@@ -84,40 +109,34 @@ pub(crate) fn string_span(string: Node, source: &str) -> Span {
         }
     }
     range.end = range.end.max(range.start);
-    let context = if is_docstring(string, source) {
-        SpanContext::Docstring
-    } else {
-        SpanContext::Code
-    };
-    Span {
-        range,
-        context,
-        holes,
-        key: is_pair_key(string),
-        key_name: None,
-    }
+    (range, holes)
 }
 
 /// Whether `string` is (a piece of) the docstring of a module, class or function: the
 /// only expression of the first statement of the body, with no `f`/`b`/`t` prefix on
 /// any piece (Python does not treat f-strings or bytes as docstrings).
-fn is_docstring(string: Node, source: &str) -> bool {
-    let Some(parent) = string.parent() else {
+/// `ancestors` are the string's, root first and parent last.
+fn is_docstring(string: Node, ancestors: &[Node], source: &str) -> bool {
+    let Some((&parent, above_parent)) = ancestors.split_last() else {
         return false;
     };
-    let (expression, pieces) = if parent.kind() == "concatenated_string" {
-        (parent, named_children(parent))
+    // The pieces of the expression that may form a statement, and that expression's
+    // ancestors.
+    let (pieces, above) = if parent.kind() == "concatenated_string" {
+        (named_children(parent), above_parent)
     } else {
-        (string, vec![string])
+        (vec![string], ancestors)
     };
     pieces
         .iter()
         .all(|piece| has_docstring_prefix(*piece, source))
-        && expression.parent().is_some_and(|statement| {
-            statement.kind() == "expression_statement"
-                && named_children(statement).len() == 1
-                && is_first_statement_of_body(statement)
-        })
+        && above
+            .split_last()
+            .is_some_and(|(&statement, above_statement)| {
+                statement.kind() == "expression_statement"
+                    && named_children(statement).len() == 1
+                    && is_first_statement_of_body(statement, above_statement)
+            })
 }
 
 /// Whether the string's prefix (the letters before its quotes) allows a docstring.
@@ -132,13 +151,14 @@ fn has_docstring_prefix(string: Node, source: &str) -> bool {
 }
 
 /// Whether `statement` is the first statement of a module or of a class or function body.
-fn is_first_statement_of_body(statement: Node) -> bool {
-    let Some(body) = statement.parent() else {
+/// `ancestors` are the statement's, root first and parent last.
+fn is_first_statement_of_body(statement: Node, ancestors: &[Node]) -> bool {
+    let Some((&body, above_body)) = ancestors.split_last() else {
         return false;
     };
     let is_body = match body.kind() {
         "module" => true,
-        "block" => body.parent().is_some_and(|owner| {
+        "block" => above_body.last().is_some_and(|owner| {
             matches!(owner.kind(), "class_definition" | "function_definition")
         }),
         _ => false,

@@ -157,6 +157,34 @@ pub(crate) fn for_each_node<'tree>(root: Node<'tree>, mut visit: impl FnMut(Node
     }
 }
 
+/// Like [`for_each_node`], but `visit` also gets the node's ancestors, the root first and
+/// the parent last.
+///
+/// `Node::parent` searches down from the root of the tree, a pass over long sibling lists
+/// on every call; the cursor knows the ancestors for free, so a caller that looks up (the
+/// Python extractor, for every string) takes them from here instead.
+pub(crate) fn for_each_node_with_ancestors<'tree>(
+    root: Node<'tree>,
+    mut visit: impl FnMut(Node<'tree>, &[Node<'tree>]),
+) {
+    let mut cursor = root.walk();
+    let mut ancestors = Vec::new();
+    loop {
+        let node = cursor.node();
+        visit(node, &ancestors);
+        if cursor.goto_first_child() {
+            ancestors.push(node);
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return;
+            }
+            ancestors.pop();
+        }
+    }
+}
+
 /// A set of node kinds as tree-sitter's numeric kind ids, looked up once per tree.
 ///
 /// `Node::kind` measures and UTF-8-checks the kind's name on every call; in a loop over
@@ -347,7 +375,12 @@ fn syntax_error_at_offset(offset: usize, message: &str, source: &str) -> SyntaxE
 /// Whether `node` is the key of a `pair` (a dict entry in Python, an object property in
 /// JavaScript and TypeScript; both grammars name the field `key`).
 pub(crate) fn is_pair_key(node: Node) -> bool {
-    node.parent().is_some_and(|parent| {
+    is_key_in(node, node.parent())
+}
+
+/// [`is_pair_key`] for a caller that already knows the node's parent.
+pub(crate) fn is_key_in(node: Node, parent: Option<Node>) -> bool {
+    parent.is_some_and(|parent| {
         parent.kind() == "pair" && parent.child_by_field_name("key") == Some(node)
     })
 }
