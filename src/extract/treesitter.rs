@@ -372,13 +372,10 @@ fn syntax_error_at_offset(offset: usize, message: &str, source: &str) -> SyntaxE
     }
 }
 
-/// Whether `node` is the key of a `pair` (a dict entry in Python, an object property in
-/// JavaScript and TypeScript; both grammars name the field `key`).
-pub(crate) fn is_pair_key(node: Node) -> bool {
-    is_key_in(node, node.parent())
-}
-
-/// [`is_pair_key`] for a caller that already knows the node's parent.
+/// Whether `node`, whose parent is `parent`, is the key of a `pair` (a dict entry in
+/// Python, an object property in JavaScript and TypeScript; both grammars name the field
+/// `key`). The parent is passed in because `Node::parent` searches down from the root of
+/// the tree; the extractors' walks keep the ancestors at hand.
 pub(crate) fn is_key_in(node: Node, parent: Option<Node>) -> bool {
     parent.is_some_and(|parent| {
         parent.kind() == "pair" && parent.child_by_field_name("key") == Some(node)

@@ -16,7 +16,8 @@ use std::cell::RefCell;
 use tree_sitter::{Language, Node, Parser};
 
 use super::treesitter::{
-    KindSet, ParserSlot, comment_span, failed, finish, for_each_node, is_pair_key, node_text, parse,
+    KindSet, ParserSlot, comment_span, failed, finish, for_each_node_with_ancestors, is_key_in,
+    node_text, parse,
 };
 use super::{Extraction, Span, SpanContext};
 
@@ -102,11 +103,11 @@ pub fn extract(source: &str, dialect: Dialect) -> Extraction {
         ],
         true,
     );
-    for_each_node(root, |node| {
+    for_each_node_with_ancestors(root, |node, ancestors| {
         if !wanted.contains(node) {
             return;
         }
-        if let Some(span) = node_span(node, source) {
+        if let Some(span) = node_span(node, ancestors.last().copied(), source) {
             spans.push(span);
         }
     });
@@ -122,16 +123,16 @@ pub(crate) fn parse_tree(
     parse(dialect.slot(), dialect.grammar(), dialect.name(), source)
 }
 
-/// The span of `node` if it is a string, template or comment.
-fn node_span(node: Node, source: &str) -> Option<Span> {
+/// The span of `node`, whose parent is `parent`, if it is a string, template or comment.
+fn node_span(node: Node, parent: Option<Node>, source: &str) -> Option<Span> {
     // `string` is also the name of the anonymous `string` type keyword in TypeScript.
     if !node.is_named() {
         return None;
     }
     match node.kind() {
-        "string" => Some(literal_span(node, None)),
-        "template_string" => Some(literal_span(node, Some("template_substitution"))),
-        "template_literal_type" => Some(literal_span(node, Some("template_type"))),
+        "string" => Some(literal_span_in(node, None, parent)),
+        "template_string" => Some(literal_span_in(node, Some("template_substitution"), parent)),
+        "template_literal_type" => Some(literal_span_in(node, Some("template_type"), parent)),
         "comment" | "html_comment" => {
             let context = comment_context(node, source);
             Some(comment_span(node, context, source))
@@ -143,6 +144,12 @@ fn node_span(node: Node, source: &str) -> Option<Span> {
 /// The span of a quoted literal: its contents between the opening and closing quote
 /// or backtick, with the children of kind `hole_kind` as holes.
 pub(crate) fn literal_span(literal: Node, hole_kind: Option<&str>) -> Span {
+    literal_span_in(literal, hole_kind, literal.parent())
+}
+
+/// [`literal_span`] for a caller that already knows the literal's parent: `Node::parent`
+/// searches down from the root, which the extractor's walk avoids by keeping ancestors.
+fn literal_span_in(literal: Node, hole_kind: Option<&str>, parent: Option<Node>) -> Span {
     let children: Vec<Node> = literal.children(&mut literal.walk()).collect();
     let mut range = literal.byte_range();
     if let Some(open) = children.first().filter(|open| is_quote(open)) {
@@ -162,7 +169,7 @@ pub(crate) fn literal_span(literal: Node, hole_kind: Option<&str>) -> Span {
         range,
         context: SpanContext::Code,
         holes,
-        key: is_pair_key(literal),
+        key: is_key_in(literal, parent),
         key_name: None,
     }
 }
