@@ -148,6 +148,17 @@ pub(super) fn finish(mut usages: Vec<Usage>) -> Vec<Usage> {
     usages
 }
 
+/// A scope on the stack of an analyser's first pass (Python and TypeScript share it).
+pub(super) struct Scope {
+    /// The node that opened the scope (`tree_sitter::Node::id`), so that leaving it is
+    /// recognised without asking for its kind again.
+    pub(super) id: usize,
+    /// The scope's byte range: where its bindings are visible.
+    pub(super) range: Range<usize>,
+    /// True for a class body (where `self.NAME` / `this.NAME` bindings live).
+    pub(super) class: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

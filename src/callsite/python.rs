@@ -57,7 +57,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use super::common::{
-    self, BODY_DEPTH, Bindings, HOPS, MAX_DEPTH, Origin, additional_fields, sampling,
+    self, BODY_DEPTH, Bindings, HOPS, MAX_DEPTH, Origin, Scope, additional_fields, sampling,
 };
 use super::{Api, Param, Usage};
 use crate::extract::python::{parse_tree, string_range};
@@ -154,15 +154,6 @@ struct File<'t, 's> {
     litellm_functions: HashSet<&'s str>,
     /// Local names of the `litellm` module.
     litellm_modules: HashSet<&'s str>,
-}
-
-/// A scope on the stack of the first pass.
-struct Scope {
-    /// The node that opened the scope ([`Node::id`]), so that leaving it is recognised
-    /// without asking for its kind again.
-    id: usize,
-    range: Range<usize>,
-    class: bool,
 }
 
 impl<'t, 's> File<'t, 's> {

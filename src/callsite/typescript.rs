@@ -52,7 +52,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use super::common::{
-    self, BODY_DEPTH, Bindings, HOPS, MAX_DEPTH, Origin, additional_fields, sampling,
+    self, BODY_DEPTH, Bindings, HOPS, MAX_DEPTH, Origin, Scope, additional_fields, sampling,
 };
 use super::{Api, Param, Usage};
 use crate::extract::treesitter::{Step, for_each_node, node_text, walk};
@@ -119,15 +119,6 @@ struct File<'t, 's> {
     vercel_providers: HashSet<&'s str>,
     /// Local names of `createAmazonBedrock` imported from the Vercel package.
     vercel_factories: HashSet<&'s str>,
-}
-
-/// A scope on the stack of the first pass.
-struct Scope {
-    /// The node that opened the scope ([`Node::id`]), so that leaving it is recognised
-    /// without asking for its kind again.
-    id: usize,
-    range: Range<usize>,
-    class: bool,
 }
 
 /// A call or construction found by the first pass, for the second.
