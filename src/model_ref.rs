@@ -155,6 +155,18 @@ impl Grammar {
         }
     }
 
+    /// The byte ranges of every provider prefix (`anthropic.`, `amazon.` …) in `text`, in
+    /// order and without overlaps. Every reference [`Grammar::find`] returns holds one of
+    /// these occurrences, so text that intersects none of them holds no reference; an
+    /// extractor uses them to skip the parts of a syntax tree that cannot matter
+    /// ([`crate::extract::Focus`]).
+    pub fn anchors(&self, text: &str) -> Vec<Range<usize>> {
+        self.providers
+            .find_iter(text.as_bytes())
+            .map(|m| m.range())
+            .collect()
+    }
+
     /// The geography prefixes this grammar knows, longest first.
     pub fn geo_prefixes(&self) -> &[String] {
         &self.geo_prefixes

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use aho_corasick::AhoCorasick;
+
 use super::{Param, Usage};
 
 /// How many variable or constant names a value may pass through between the literal and the
@@ -46,6 +48,34 @@ pub(super) fn additional_fields(range: Range<usize>) -> Param {
         name: "additional_model_request_fields".to_owned(),
         range,
     }
+}
+
+/// The words an analyser's recognised calls are spelled with: every call it can recognise
+/// has one of them in its callee (`converse`, `ChatBedrockConverse`, `InvokeModelCommand`,
+/// `completion`) or in the import that names the callee (`@ai-sdk/amazon-bedrock`).
+///
+/// A file that holds none of them cannot reach a known API, so its tree is not walked at
+/// all: most files with a model ID only define it (a constant, a config value) and call
+/// nothing, and the bindings walk is the largest cost after parsing. The analysers' tables
+/// of recognised calls and this list must grow together; their tests run every recognised
+/// pattern through `analyze`, which applies this check first.
+pub(super) struct CalleeWords(std::sync::LazyLock<AhoCorasick>);
+
+impl CalleeWords {
+    /// The words `words`, matched as plain substrings (case-sensitive).
+    pub(super) const fn new(build: fn() -> AhoCorasick) -> CalleeWords {
+        CalleeWords(std::sync::LazyLock::new(build))
+    }
+
+    /// Whether `source` holds one of the words anywhere.
+    pub(super) fn occur_in(&self, source: &str) -> bool {
+        self.0.is_match(source)
+    }
+}
+
+/// An automaton for [`CalleeWords::new`].
+pub(super) fn words(words: &[&str]) -> AhoCorasick {
+    AhoCorasick::new(words).expect("callee words are plain strings and always build")
 }
 
 /// One literal that reaches a value, and the innermost name it went through.

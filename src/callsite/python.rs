@@ -63,12 +63,31 @@ use super::{Api, Param, Usage};
 use crate::extract::python::{parse_tree, string_range};
 use crate::extract::treesitter::{Step, node_text, walk};
 
+/// Every recognised callee holds one of these (see [`common::CalleeWords`]): the boto3
+/// methods, LangChain's and Strands' `…Bedrock…` classes, Anthropic's `messages`, and LiteLLM's
+/// `completion`/`embedding` functions (`acompletion`, `text_completion` … included).
+static CALLEES: common::CalleeWords = common::CalleeWords::new(|| {
+    common::words(&[
+        "converse",
+        "invoke_model",
+        "create_agent",
+        "update_agent",
+        "Bedrock",
+        "messages",
+        "completion",
+        "embedding",
+    ])
+});
+
 /// Every string literal in the Python `source` that reaches a known Bedrock API call, with
 /// the API and the request parameters visible at the call.
 ///
 /// Sorted by literal, then call. Never panics: a file tree-sitter cannot parse at all gives
 /// no usages; a file with syntax errors is analysed as far as tree-sitter recovered it.
 pub fn analyze(source: &str) -> Vec<Usage> {
+    if !CALLEES.occur_in(source) {
+        return Vec::new();
+    }
     let Ok(tree) = parse_tree(source) else {
         return Vec::new();
     };
@@ -904,6 +923,15 @@ mod tests {
     use crate::extract::{Language, SpanContext, extract};
 
     const SONNET_35: &str = "anthropic.claude-3-5-sonnet-20240620-v1:0";
+
+    #[test]
+    fn files_without_a_callee_word_are_not_analysed() {
+        let defines_only = format!("MODEL_ID = \"{SONNET_35}\"\nprint(MODEL_ID)\n");
+        assert!(!CALLEES.occur_in(&defines_only));
+        let calls = format!("{defines_only}client.converse(modelId=MODEL_ID)\n");
+        assert!(CALLEES.occur_in(&calls));
+        assert_eq!(usages(&calls).len(), 1);
+    }
 
     /// The usages of `source`, after checking that every literal range is exactly the
     /// extractor's span of a code literal and that every range lies in the file.

@@ -71,6 +71,11 @@ use crate::extract::rust::{
     shebang_len, string_contents,
 };
 
+/// Every recognised operation holds one of these (see [`common::CalleeWords`]):
+/// `.converse()`, `.converse_stream()`, `.invoke_model()`, `.invoke_model_with_response_stream()`.
+static CALLEES: common::CalleeWords =
+    common::CalleeWords::new(|| common::words(&["converse", "invoke_model"]));
+
 /// Every string literal in the Rust `source` that reaches a bedrock-runtime operation's
 /// `.model_id(…)`, with the API and the request parameters visible in the chain.
 ///
@@ -78,6 +83,9 @@ use crate::extract::rust::{
 /// that is nested too deeply, gives no usages. Runs on a helper thread with a large stack,
 /// as [`crate::extract::rust::extract`] does.
 pub fn analyze(source: &str) -> Vec<Usage> {
+    if !CALLEES.occur_in(source) {
+        return Vec::new();
+    }
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("rust-callsite".to_owned())

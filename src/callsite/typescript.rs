@@ -59,12 +59,29 @@ use crate::extract::treesitter::{Step, for_each_node, node_text, walk};
 pub use crate::extract::typescript::Dialect;
 use crate::extract::typescript::{literal_span, parse_tree};
 
+/// Every recognised callee holds one of these (see [`common::CalleeWords`]): the SDK v3
+/// commands and client methods, LangChain's `…Bedrock…` classes, and the Vercel provider
+/// (`bedrock`, `createAmazonBedrock`, or an alias imported from `@ai-sdk/amazon-bedrock`).
+static CALLEES: common::CalleeWords = common::CalleeWords::new(|| {
+    common::words(&[
+        "Converse",
+        "InvokeModel",
+        "converse",
+        "invokeModel",
+        "Bedrock",
+        "bedrock",
+    ])
+});
+
 /// Every string or template literal in `source` (read as `dialect`) that reaches a known
 /// Bedrock API call, with the API and the request parameters visible at the call.
 ///
 /// Sorted by literal, then call. Never panics: a file tree-sitter cannot parse at all gives
 /// no usages; a file with syntax errors is analysed as far as tree-sitter recovered it.
 pub fn analyze(source: &str, dialect: Dialect) -> Vec<Usage> {
+    if !CALLEES.occur_in(source) {
+        return Vec::new();
+    }
     let Ok(tree) = parse_tree(source, dialect) else {
         return Vec::new();
     };

@@ -76,6 +76,42 @@ pub struct SyntaxError {
     pub message: String,
 }
 
+/// Which literals and comments of a file an extractor has to return.
+///
+/// A literal that does not contain a provider prefix cannot hold a model reference. Given
+/// the places where those prefixes occur ([`crate::model_ref::Grammar::anchors`]), the
+/// tree-sitter extractors for Python and TypeScript/JavaScript skip every subtree that
+/// contains none of them: in a candidate file most of the tree is code far from any model
+/// ID, and walking it costs about as much as the call-site analysis. The syntax tree is
+/// still parsed whole (a literal's meaning depends on everything before it), and syntax
+/// errors are still looked for everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus<'a> {
+    /// Every literal and comment of the file.
+    Everything,
+    /// At least the literals and comments that overlap one of these byte ranges (sorted
+    /// and not overlapping, as [`crate::model_ref::Grammar::anchors`] returns them); other
+    /// spans may be left out.
+    Around(&'a [Range<usize>]),
+}
+
+impl Focus<'_> {
+    /// Whether a node covering `range` may contain a span this focus asks for.
+    pub(crate) fn touches(&self, range: Range<usize>) -> bool {
+        match self {
+            Focus::Everything => true,
+            Focus::Around(anchors) => {
+                // The first anchor that ends after the node starts; it overlaps the node
+                // if it also starts before the node ends.
+                let i = anchors.partition_point(|anchor| anchor.end <= range.start);
+                anchors
+                    .get(i)
+                    .is_some_and(|anchor| anchor.start < range.end.max(range.start + 1))
+            }
+        }
+    }
+}
+
 /// The result of extracting one file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Extraction {
@@ -188,11 +224,19 @@ impl Language {
 /// file on a helper thread with a large stack, because `syn` recurses deeply (see each
 /// extractor).
 pub fn extract(language: Language, source: &str) -> Extraction {
+    extract_focused(language, source, Focus::Everything)
+}
+
+/// Like [`extract`], but the extractors that can skip parts of the tree (Python,
+/// TypeScript/JavaScript) return only the spans `focus` asks for; the others return every
+/// span.
+pub fn extract_focused(language: Language, source: &str, focus: Focus) -> Extraction {
+    use typescript::Dialect;
     match language {
-        Language::Python => python::extract(source),
-        Language::TypeScript => typescript::extract(source, typescript::Dialect::TypeScript),
-        Language::Tsx => typescript::extract(source, typescript::Dialect::Tsx),
-        Language::JavaScript => typescript::extract(source, typescript::Dialect::JavaScript),
+        Language::Python => python::extract_focused(source, focus),
+        Language::TypeScript => typescript::extract_focused(source, Dialect::TypeScript, focus),
+        Language::Tsx => typescript::extract_focused(source, Dialect::Tsx, focus),
+        Language::JavaScript => typescript::extract_focused(source, Dialect::JavaScript, focus),
         Language::Rust => rust::extract(source),
         Language::Json => json::extract(source),
         Language::Yaml => yaml::extract(source),

@@ -18,7 +18,7 @@ use super::treesitter::{
     KindSet, comment_span, failed, finish, for_each_node_with_ancestors, is_key_in, node_text,
     parse,
 };
-use super::{Extraction, Span, SpanContext};
+use super::{Extraction, Focus, Span, SpanContext};
 
 thread_local! {
     /// This thread's Python parser, created on first use.
@@ -37,6 +37,11 @@ thread_local! {
 /// f-string interpolation) lies inside that hole. Never panics: a file that does not
 /// parse cleanly still yields every span tree-sitter recovered, with `syntax_error` set.
 pub fn extract(source: &str) -> Extraction {
+    extract_focused(source, Focus::Everything)
+}
+
+/// Like [`extract`], leaving out spans that `focus` rules out (see [`Focus`]).
+pub fn extract_focused(source: &str, focus: Focus) -> Extraction {
     let tree = match parse(&PARSER, grammar, "Python", source) {
         Ok(tree) => tree,
         Err(error) => return failed(error),
@@ -48,7 +53,7 @@ pub fn extract(source: &str) -> Extraction {
     let kinds = ["string", "comment"];
     let named = KindSet::new(&language, &kinds, true);
     let anonymous = KindSet::new(&language, &kinds, false);
-    for_each_node_with_ancestors(root, |node, ancestors| {
+    for_each_node_with_ancestors(root, focus, |node, ancestors| {
         if !named.contains(node) && !anonymous.contains(node) {
             return;
         }

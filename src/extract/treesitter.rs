@@ -7,7 +7,7 @@ use std::thread::LocalKey;
 
 use tree_sitter::{Language, Node, Parser, Tree};
 
-use super::{Extraction, Span, SpanContext, SyntaxError, line_col};
+use super::{Extraction, Focus, Span, SpanContext, SyntaxError, line_col};
 
 /// A per-thread parser slot, as declared with `thread_local!`.
 pub(crate) type ParserSlot = LocalKey<RefCell<Option<Parser>>>;
@@ -158,26 +158,36 @@ pub(crate) fn for_each_node<'tree>(root: Node<'tree>, mut visit: impl FnMut(Node
 }
 
 /// Like [`for_each_node`], but `visit` also gets the node's ancestors, the root first and
-/// the parent last.
+/// the parent last, and subtrees that `focus` rules out are skipped (the root is always
+/// visited).
 ///
 /// `Node::parent` searches down from the root of the tree, a pass over long sibling lists
 /// on every call; the cursor knows the ancestors for free, so a caller that looks up (the
 /// Python extractor, for every string) takes them from here instead.
 pub(crate) fn for_each_node_with_ancestors<'tree>(
     root: Node<'tree>,
+    focus: Focus,
     mut visit: impl FnMut(Node<'tree>, &[Node<'tree>]),
 ) {
     let mut cursor = root.walk();
     let mut ancestors = Vec::new();
+    visit(root, &ancestors);
+    if !cursor.goto_first_child() {
+        return;
+    }
+    ancestors.push(root);
     loop {
         let node = cursor.node();
-        visit(node, &ancestors);
-        if cursor.goto_first_child() {
-            ancestors.push(node);
-            continue;
+        let entered = focus.touches(node.byte_range());
+        if entered {
+            visit(node, &ancestors);
+            if cursor.goto_first_child() {
+                ancestors.push(node);
+                continue;
+            }
         }
         while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
+            if !cursor.goto_parent() || ancestors.len() == 1 {
                 return;
             }
             ancestors.pop();

@@ -19,7 +19,7 @@ use super::treesitter::{
     KindSet, ParserSlot, comment_span, failed, finish, for_each_node_with_ancestors, is_key_in,
     node_text, parse,
 };
-use super::{Extraction, Span, SpanContext};
+use super::{Extraction, Focus, Span, SpanContext};
 
 /// Which grammar reads the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -84,6 +84,11 @@ impl Dialect {
 /// template substitution) lies inside that hole. Never panics: a file that does not
 /// parse cleanly still yields every span tree-sitter recovered, with `syntax_error` set.
 pub fn extract(source: &str, dialect: Dialect) -> Extraction {
+    extract_focused(source, dialect, Focus::Everything)
+}
+
+/// Like [`extract`], leaving out spans that `focus` rules out (see [`Focus`]).
+pub fn extract_focused(source: &str, dialect: Dialect, focus: Focus) -> Extraction {
     let tree = match parse(dialect.slot(), dialect.grammar(), dialect.name(), source) {
         Ok(tree) => tree,
         Err(error) => return failed(error),
@@ -103,7 +108,7 @@ pub fn extract(source: &str, dialect: Dialect) -> Extraction {
         ],
         true,
     );
-    for_each_node_with_ancestors(root, |node, ancestors| {
+    for_each_node_with_ancestors(root, focus, |node, ancestors| {
         if !wanted.contains(node) {
             return;
         }

@@ -56,8 +56,30 @@ pub fn plan_file(
     rules: &Rules,
     options: &PlanOptions,
 ) -> FilePlan {
+    plan_file_in(source, language, rules, options, true)
+}
+
+/// [`plan_file`], with the extractor focused on the provider prefixes of the file when
+/// `focused` (the tests check that this changes nothing).
+fn plan_file_in(
+    source: &str,
+    language: Language,
+    rules: &Rules,
+    options: &PlanOptions,
+    focused: bool,
+) -> FilePlan {
     let offset = bom_len(source);
-    let extraction = extract::extract(language, &source[offset..]);
+    let anchors = if focused {
+        rules.grammar().anchors(&source[offset..])
+    } else {
+        Vec::new()
+    };
+    let focus = if focused {
+        extract::Focus::Around(&anchors)
+    } else {
+        extract::Focus::Everything
+    };
+    let extraction = extract::extract_focused(language, &source[offset..], focus);
     let usages: Vec<Usage> = callsite::analyze(language, &source[offset..])
         .into_iter()
         .map(|mut u| {
@@ -1098,5 +1120,48 @@ state = "eol"
             f.reason
         );
         assert_eq!(f.notes[0], "same request format (meta-llama)");
+    }
+
+    /// Focusing the extractor on the provider prefixes must not change a single finding:
+    /// every file of every fixture, planned both ways with the default table, as of two
+    /// dates and with a profile prefix so that fixes, reviews and collisions all occur.
+    #[test]
+    fn a_focused_extraction_plans_every_fixture_file_alike() {
+        let rules = load_from_str(crate::rules::DEFAULT_RULES, "bedrock.toml").unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut files = 0;
+        for entry in ignore::WalkBuilder::new(&root)
+            .standard_filters(false)
+            .build()
+            .flatten()
+        {
+            let path = entry.path();
+            let (Some(language), Ok(source)) =
+                (Language::from_path(path), std::fs::read_to_string(path))
+            else {
+                continue;
+            };
+            for (as_of, prefix) in [("2026-11-21", Some("us")), ("2025-01-01", None)] {
+                let options = PlanOptions {
+                    resolve: ResolveOptions {
+                        as_of: as_of.parse().unwrap(),
+                        region: None,
+                        follow_suggested: true,
+                    },
+                    profile_prefix: prefix.map(str::to_string),
+                    prefix_map: Default::default(),
+                };
+                let whole = plan_file_in(&source, language, &rules, &options, false);
+                let focused = plan_file_in(&source, language, &rules, &options, true);
+                assert_eq!(
+                    format!("{:?}", focused),
+                    format!("{:?}", whole),
+                    "{}",
+                    path.display()
+                );
+            }
+            files += 1;
+        }
+        assert!(files > 100, "only {files} fixture files found");
     }
 }
