@@ -187,6 +187,14 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// The largest read buffer a thread keeps between files (see [`read_candidate`]).
+const KEPT_BUFFER_CAPACITY: usize = 1 << 20;
+
+thread_local! {
+    /// The buffer this thread reads files into (see [`read_candidate`]).
+    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// A file that passed the prefilter and reads as UTF-8 text.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -423,32 +431,49 @@ pub fn read_candidate(
         None if explicit => Language::PlainText,
         None => return None,
     };
-    let metadata = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(_) if path.is_symlink() => return skipped("broken symlink"),
-        Err(e) => {
-            return Some(Visit::Error {
-                path: Some(path.to_path_buf()),
-                message: e.to_string(),
-            });
-        }
+    let error = |e: std::io::Error| {
+        Some(Visit::Error {
+            path: Some(path.to_path_buf()),
+            message: e.to_string(),
+        })
     };
-    if metadata.len() > options.max_filesize {
+    // One open and one `fstat` on the open file: asking for the metadata by path as well
+    // would resolve the path twice, and path lookups are a large part of walking.
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(_) if path.is_symlink() && !path.exists() => return skipped("broken symlink"),
+        Err(e) => return error(e),
+    };
+    let len = match file.metadata() {
+        Ok(metadata) => metadata.len(),
+        Err(e) => return error(e),
+    };
+    if len > options.max_filesize {
         return skipped(&format!(
             "larger than {} bytes (generated or vendored?)",
             options.max_filesize
         ));
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            return Some(Visit::Error {
-                path: Some(path.to_path_buf()),
-                message: e.to_string(),
-            });
+    let mut bytes = READ_BUFFER
+        .try_with(|buffer| std::mem::take(&mut *buffer.borrow_mut()))
+        .unwrap_or_default();
+    bytes.clear();
+    // The size may change while the file is read; `read_to_end` reads whatever is there.
+    bytes.reserve(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    if let Err(e) = std::io::Read::read_to_end(&mut file, &mut bytes) {
+        return error(e);
+    }
+    drop(file);
+    // Most files stop at the prefilter; their buffer goes back for the next file, so
+    // that walking a tree does not allocate (and fault in) a buffer per file.
+    // A buffer grown by an unusually large file is dropped rather than kept.
+    let give_back = |bytes: Vec<u8>| {
+        if bytes.capacity() <= KEPT_BUFFER_CAPACITY {
+            let _ = READ_BUFFER.try_with(|buffer| *buffer.borrow_mut() = bytes);
         }
     };
     if !grammar.may_contain_reference(&bytes) {
+        give_back(bytes);
         return None;
     }
     if memchr::memchr(0, &bytes).is_some() {
