@@ -6,12 +6,11 @@ use std::sync::Mutex;
 
 use anyhow::Result;
 use bedrock_migrate::apply::{self, ApplyError};
-use bedrock_migrate::extract::Language;
 use bedrock_migrate::finding::{Finding, FindingState};
 use bedrock_migrate::plan::{self, PlanOptions};
 use bedrock_migrate::report::{self, FileReport, Summary, text::TextOptions};
 use bedrock_migrate::rules::{self, ResolveOptions, Rules};
-use bedrock_migrate::walk::{self, Visit, WalkOptions};
+use bedrock_migrate::walk::{self, SourceFile, Visit, WalkOptions};
 
 use crate::cli::{ColorChoice, FailOn, Format, RulesCommon, RunArgs};
 
@@ -40,12 +39,13 @@ impl Mode {
     }
 }
 
-/// One planned file, with its text kept only when it will be edited.
+/// One planned file, and what rewriting it gave (diff, fix and `check --fix` modes).
 struct Planned {
-    path: PathBuf,
-    language: Language,
-    text: Option<String>,
     report: FileReport,
+    /// Its unified diff (diff mode).
+    diff: Option<String>,
+    /// Why its fixes could not be verified or written.
+    rewrite_error: Option<String>,
 }
 
 /// Messages gathered from the walk, printed after it in path order.
@@ -213,18 +213,12 @@ pub fn execute(args: &RunArgs, mode: Mode) -> Result<Outcome> {
         .iter()
         .map(|(path, reason)| format!("{}: skipped: {reason}", report::display_path(path)))
         .collect();
-    let mut files = gathered.files;
-    let mut diff = String::new();
-    let mut rewrite_errors = Vec::new();
-    if mode.edits() {
-        for f in &mut files {
-            match rewrite(f, mode, args.unsafe_fixes) {
-                Ok(Some(d)) => diff.push_str(&d),
-                Ok(None) => {}
-                Err(e) => rewrite_errors.push(e.to_string()),
-            }
-        }
-    }
+    let files = gathered.files;
+    let diff = files.iter().filter_map(|f| f.diff.as_deref()).collect();
+    let rewrite_errors = files
+        .iter()
+        .filter_map(|f| f.rewrite_error.clone())
+        .collect();
     Ok(Outcome {
         reports: files.into_iter().map(|f| f.report).collect(),
         diff,
@@ -387,20 +381,26 @@ fn gather(
             if plan.findings.is_empty() {
                 return;
             }
-            let needs_text = mode.edits()
-                && plan
-                    .findings
-                    .iter()
-                    .any(|f| f.applicable_fix(unsafe_fixes).is_some());
+            let mut report = FileReport {
+                path: report::display_path(&file.path),
+                findings: plan.findings,
+                syntax_error: plan.syntax_error,
+            };
+            // Files are rewritten (or diffed) here, on the walker's threads, as soon as
+            // they are planned: verification re-parses every edited file, and the text need
+            // not be kept until the walk ends.
+            let (diff, rewrite_error) = if mode.edits() {
+                match rewrite(&file, &mut report, mode, unsafe_fixes) {
+                    Ok(diff) => (diff, None),
+                    Err(e) => (None, Some(e.to_string())),
+                }
+            } else {
+                (None, None)
+            };
             let planned = Planned {
-                report: FileReport {
-                    path: report::display_path(&file.path),
-                    findings: plan.findings,
-                    syntax_error: plan.syntax_error,
-                },
-                path: file.path,
-                language: file.language,
-                text: needs_text.then_some(file.text),
+                report,
+                diff,
+                rewrite_error,
             };
             lock(&gathered).files.push(planned);
         }
@@ -424,29 +424,36 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Apply a file's fixes: verify, then return the diff (diff mode) or write the file.
-fn rewrite(f: &mut Planned, mode: Mode, unsafe_fixes: bool) -> Result<Option<String>, ApplyError> {
-    let Some(text) = &f.text else {
-        return Ok(None);
-    };
-    let edits: Vec<_> = f
-        .report
+fn rewrite(
+    file: &SourceFile,
+    report: &mut FileReport,
+    mode: Mode,
+    unsafe_fixes: bool,
+) -> Result<Option<String>, ApplyError> {
+    let edits: Vec<_> = report
         .findings
         .iter()
         .filter_map(|x| x.applicable_fix(unsafe_fixes))
         .flat_map(|fix| &fix.edits)
         .collect();
+    if edits.is_empty() {
+        return Ok(None);
+    }
+    let text = &file.text;
     let new_text = apply::splice(text, edits);
-    if let Err(error) = apply::verify(f.language, text, &new_text) {
+    if let Err(error) =
+        apply::verify_against(file.language, report.syntax_error.as_ref(), &new_text)
+    {
         return Err(ApplyError::WouldBreak {
-            path: f.path.clone(),
+            path: file.path.clone(),
             error,
         });
     }
     if mode == Mode::Diff {
-        return Ok(Some(report::diff::unified(&f.report.path, text, &new_text)));
+        return Ok(Some(report::diff::unified(&report.path, text, &new_text)));
     }
-    apply::write_atomic(&f.path, text, &new_text)?;
-    for finding in &mut f.report.findings {
+    apply::write_atomic(&file.path, text, &new_text)?;
+    for finding in &mut report.findings {
         if finding.applicable_fix(unsafe_fixes).is_some() {
             finding.applied = true;
         }

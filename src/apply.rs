@@ -70,12 +70,33 @@ pub fn splice<'a>(source: &str, edits: impl IntoIterator<Item = &'a Edit>) -> St
 /// line or message). Edits only ever replace model-ID characters inside literals, so a rewrite
 /// that passes this check left the file's syntax exactly as it was.
 pub fn verify(language: Language, before: &str, after: &str) -> Result<(), SyntaxError> {
-    let parse = |s: &str| extract::extract(language, &s[bom_len(s)..]).syntax_error;
-    match (parse(before), parse(after)) {
+    verify_against(language, syntax_error(language, before).as_ref(), after)
+}
+
+/// [`verify`] for a caller that already knows how `before` parsed: `before_error` is its
+/// first syntax error (the planner's [`crate::plan::FilePlan::syntax_error`]), so only
+/// `after` is parsed.
+pub fn verify_against(
+    language: Language,
+    before_error: Option<&SyntaxError>,
+    after: &str,
+) -> Result<(), SyntaxError> {
+    match (before_error, syntax_error(language, after)) {
         (_, None) => Ok(()),
         (Some(b), Some(a)) if a.line == b.line && a.message == b.message => Ok(()),
         (_, Some(a)) => Err(a),
     }
+}
+
+/// The first syntax error of `text` (byte-order mark allowed) read as `language`. No
+/// literal is asked for, so the extractors that can skip their walk do.
+fn syntax_error(language: Language, text: &str) -> Option<SyntaxError> {
+    extract::extract_focused(
+        language,
+        &text[bom_len(text)..],
+        extract::Focus::Around(&[]),
+    )
+    .syntax_error
 }
 
 /// Replace the contents of `path` with `new_text`.
