@@ -7,8 +7,9 @@
 # times, side by side: `bedrock-migrate scan`, `bedrock-migrate diff`, ripgrep counting the
 # union of all model IDs of the rules table as fixed strings (`rg -c -F -f ids.txt`), and
 # ast-grep scanning string literals of the same languages with a regex rule. Wall times are
-# medians of hyperfine runs (after a warm-up, so the page cache is hot for everyone); peak
-# memory comes from `/usr/bin/time -v`. Results go to bench/results-<N>.md and stdout.
+# medians of hyperfine runs (after a warm-up, so the page cache is hot for everyone; medians
+# because a shared machine has outliers), ratios are of medians; peak memory comes from
+# `/usr/bin/time -v`. Results go to bench/results-<N>.md and stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -gt 0 ]; then sizes=("$@"); else sizes=(10000 100000); fi
@@ -41,7 +42,7 @@ for n in "${sizes[@]}"; do
   files=$(cd "$corpus" && rg --files | wc -l)
   bytes=$(cd "$corpus" && rg --files -0 | xargs -0 cat | wc -c)
   out="bench/results-$n.md"
-  hyperfine --style none --warmup 1 --runs "$runs" -i -N --export-markdown "$work/h-$n.md" \
+  hyperfine --style none --warmup 1 --runs "$runs" -i -N --export-json "$work/h-$n.json" \
     -n "bedrock-migrate scan" "$BM scan -q --as-of 2026-11-21 $corpus" \
     -n "bedrock-migrate diff" "$BM diff --as-of 2026-11-21 --profile-prefix us $corpus" \
     -n "ripgrep (rg -c -F -f ids)" "rg -c -F -f $work/ids.txt $corpus" \
@@ -49,7 +50,16 @@ for n in "${sizes[@]}"; do
   {
     echo "### $n files ($files walked, $((bytes / 1048576)) MiB), $(nproc) cores"
     echo
-    cat "$work/h-$n.md"
+    python3 - "$work/h-$n.json" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+rg = next(r["median"] for r in results if r["command"].startswith("ripgrep"))
+print("| command | median [s] | min [s] | max [s] | runs | median / ripgrep's |")
+print("|:---|---:|---:|---:|---:|---:|")
+for r in results:
+    print(f"| `{r['command']}` | {r['median']:.3f} | {r['min']:.3f} | {r['max']:.3f} "
+          f"| {len(r['times'])} | {r['median'] / rg:.2f} |")
+PY
     echo
     echo "| command | peak RSS (MiB) |"
     echo "|:---|---:|"

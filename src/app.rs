@@ -369,12 +369,19 @@ fn gather(
     unsafe_fixes: bool,
 ) -> Gathered {
     let gathered = Mutex::new(Gathered::default());
-    // A file named twice (`a.py ./a.py .`) is planned, reported and written once.
+    // A file named twice (`a.py ./a.py .`) is planned, reported and written once. One path
+    // cannot reach a file twice (the walker does not follow symlinks), so a single path
+    // needs no bookkeeping.
     let seen = Mutex::new(std::collections::HashSet::new());
+    let once = |path: &PathBuf| {
+        paths.len() < 2 || {
+            let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+            lock(&seen).insert(key)
+        }
+    };
     walk::walk(paths, walk_options, rules.grammar(), &|visit| match visit {
         Visit::File(file) => {
-            let key = std::fs::canonicalize(&file.path).unwrap_or_else(|_| file.path.clone());
-            if !lock(&seen).insert(key) {
+            if !once(&file.path) {
                 return;
             }
             let plan = plan::plan_file(&file.text, file.language, rules, options);
@@ -405,8 +412,7 @@ fn gather(
             lock(&gathered).files.push(planned);
         }
         Visit::Skipped { path, reason } => {
-            let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-            if lock(&seen).insert(key) {
+            if once(&path) {
                 lock(&gathered).warnings.push((path, reason));
             }
         }

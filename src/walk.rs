@@ -444,24 +444,24 @@ pub fn read_candidate(
         Err(_) if path.is_symlink() && !path.exists() => return skipped("broken symlink"),
         Err(e) => return error(e),
     };
-    let len = match file.metadata() {
-        Ok(metadata) => metadata.len(),
-        Err(e) => return error(e),
-    };
-    if len > options.max_filesize {
-        return skipped(&format!(
-            "larger than {} bytes (generated or vendored?)",
-            options.max_filesize
-        ));
-    }
     let mut bytes = READ_BUFFER
         .try_with(|buffer| std::mem::take(&mut *buffer.borrow_mut()))
         .unwrap_or_default();
     bytes.clear();
-    // The size may change while the file is read; `read_to_end` reads whatever is there.
-    bytes.reserve(usize::try_from(len).unwrap_or(0).saturating_add(1));
-    if let Err(e) = std::io::Read::read_to_end(&mut file, &mut bytes) {
+    // No `fstat` for the size: reading at most one byte more than the limit tells as much,
+    // costs one system call less per file, and stops on files that never end (a device or
+    // a pipe named on the command line).
+    let limit = options.max_filesize.saturating_add(1);
+    if let Err(e) =
+        std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, limit), &mut bytes)
+    {
         return error(e);
+    }
+    if bytes.len() as u64 > options.max_filesize {
+        return skipped(&format!(
+            "larger than {} bytes (generated or vendored?)",
+            options.max_filesize
+        ));
     }
     drop(file);
     // Most files stop at the prefilter; their buffer goes back for the next file, so
@@ -553,6 +553,47 @@ mod tests {
 
     /// Named files: ignored ones are dropped by the same rules as the walk, without walking
     /// the tree.
+    #[test]
+    fn files_over_the_size_limit_are_skipped_and_the_buffer_is_reused_safely() {
+        let dir = tempfile::tempdir().unwrap();
+        let grammar = Grammar::new(&["anthropic"], &["us"]);
+        let text = "x = 'anthropic.claude-v2'\n";
+        let options = WalkOptions {
+            max_filesize: text.len() as u64,
+            ..WalkOptions::default()
+        };
+        let at_limit = dir.path().join("a.py");
+        std::fs::write(&at_limit, text).unwrap();
+        let over = dir.path().join("b.py");
+        std::fs::write(&over, format!("{text} ")).unwrap();
+        let short = dir.path().join("c.py");
+        std::fs::write(&short, "y = 'anthropic.x'\n").unwrap();
+        for _ in 0..2 {
+            match read_candidate(&at_limit, false, &options, &grammar) {
+                Some(Visit::File(file)) => assert_eq!(file.text, text),
+                other => panic!("{other:?}"),
+            }
+            match read_candidate(&over, false, &options, &grammar) {
+                Some(Visit::Skipped { reason, .. }) => {
+                    assert_eq!(
+                        reason,
+                        format!("larger than {} bytes (generated or vendored?)", text.len())
+                    )
+                }
+                other => panic!("{other:?}"),
+            }
+            // A file without a reference leaves its bytes in the reused buffer; a shorter
+            // file read next gets only its own.
+            let plain = dir.path().join("d.py");
+            std::fs::write(&plain, "z = 'zzzzzzzzzzzzzzzzz'\n").unwrap();
+            assert!(read_candidate(&plain, false, &options, &grammar).is_none());
+            match read_candidate(&short, false, &options, &grammar) {
+                Some(Visit::File(file)) => assert_eq!(file.text, "y = 'anthropic.x'\n"),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
     #[test]
     fn named_files_honour_ignore_files() {
         let dir = tempfile::tempdir().unwrap();
