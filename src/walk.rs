@@ -437,8 +437,8 @@ pub fn read_candidate(
             message: e.to_string(),
         })
     };
-    // One open and one `fstat` on the open file: asking for the metadata by path as well
-    // would resolve the path twice, and path lookups are a large part of walking.
+    // One open and nothing else by path: asking for the metadata by path as well would
+    // resolve the path twice, and path lookups are a large part of walking.
     let mut file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(_) if path.is_symlink() && !path.exists() => return skipped("broken symlink"),

@@ -69,15 +69,10 @@ fn plan_file_in(
     focused: bool,
 ) -> FilePlan {
     let offset = bom_len(source);
-    let anchors = if focused {
-        rules.grammar().anchors(&source[offset..])
-    } else {
-        Vec::new()
-    };
-    let focus = if focused {
-        extract::Focus::Around(&anchors)
-    } else {
-        extract::Focus::Everything
+    let anchors = focused.then(|| rules.grammar().anchors(&source[offset..]));
+    let focus = match &anchors {
+        Some(anchors) => extract::Focus::Around(anchors),
+        None => extract::Focus::Everything,
     };
     let extraction = extract::extract_focused(language, &source[offset..], focus);
     let usages: Vec<Usage> = callsite::analyze(language, &source[offset..])
