@@ -113,6 +113,10 @@ pub fn load_sources(sources: &[(&str, &str)]) -> Result<Rules, RulesError> {
         }
         citations.extend(p.file.sources.clone());
     }
+    let mut not_models = BTreeMap::new();
+    for p in &parsed {
+        not_models.extend(p.file.not_models.clone());
+    }
     let all_ids: HashSet<&str> = parsed
         .iter()
         .flat_map(|p| p.file.model.iter().map(|m| m.id.get_ref().as_str()))
@@ -158,7 +162,53 @@ pub fn load_sources(sources: &[(&str, &str)]) -> Result<Rules, RulesError> {
             format!("replacement cycle through `{id}`: a chain of replacements leads back to it; remove one of the replacements"),
         ));
     }
-    Ok(Rules::new(models, geo_prefixes, citations).with_settings(settings))
+    if let Some(m) = models.iter().find(|m| not_models.contains_key(&m.id)) {
+        let (file_index, span) = model_origin(&parsed, &m.id);
+        return Err(parsed[file_index].error(
+            span,
+            format!("`{}` is listed both as a model and in `not_models`; keep one", m.id),
+        ));
+    }
+    let mut typo_of: HashMap<&str, &str> = HashMap::new();
+    for m in &models {
+        for typo in &m.typos {
+            let problem = if index.contains_key(typo) || not_models.contains_key(typo) {
+                Some("a model or a `not_models` entry of that name exists".to_string())
+            } else {
+                match typo_of.insert(typo, &m.id) {
+                    Some(other) if other != m.id => Some(format!("it is also listed for `{other}`")),
+                    _ => None,
+                }
+            };
+            if let Some(problem) = problem {
+                let (file_index, span) = model_origin(&parsed, &m.id);
+                return Err(parsed[file_index].error(
+                    span,
+                    format!("typo `{typo}` of `{}` cannot be used: {problem}", m.id),
+                ));
+            }
+        }
+    }
+    Ok(Rules::new(models, geo_prefixes, citations)
+        .with_settings(settings)
+        .with_not_models(not_models))
+}
+
+/// The file and span of the last `[[model]]` table that writes `id`, for errors found after
+/// the files were merged.
+fn model_origin(parsed: &[Parsed], id: &str) -> (usize, Range<usize>) {
+    parsed
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(i, p)| {
+            p.file
+                .model
+                .iter()
+                .find(|m| m.id.get_ref() == id)
+                .map(|m| (i, m.id.span()))
+        })
+        .unwrap_or((0, 0..0))
 }
 
 /// Put a `[[policy]]` replacement first on every model its glob matches. The replacement
@@ -479,6 +529,9 @@ fn apply(model: &mut Model, entry: &ModelEntry) {
     }
     if let Some(v) = &entry.rejects_together {
         model.rejects_together = v.clone();
+    }
+    if let Some(v) = &entry.typos {
+        model.typos = v.iter().map(|t| t.get_ref().clone()).collect();
     }
     if let Some(groups) = &entry.lifecycle {
         model.lifecycle = groups

@@ -166,6 +166,8 @@ pub struct Model {
     pub rejects: Vec<String>,
     /// Request parameters the model rejects when all are set in one request.
     pub rejects_together: Vec<String>,
+    /// Misspellings of this ID seen in real code.
+    pub typos: Vec<String>,
     /// Date groups.
     pub lifecycle: Vec<Lifecycle>,
     /// Replacements, preferred first.
@@ -194,6 +196,7 @@ impl Model {
             notes: vec![],
             rejects: vec![],
             rejects_together: vec![],
+            typos: vec![],
             lifecycle: vec![],
             replacements: vec![],
         }
@@ -232,6 +235,10 @@ pub struct Rules {
     /// `provider.family` of every ID (see [`family_of`]).
     families: HashSet<String>,
     settings: Settings,
+    /// Strings that look like model IDs but name no model → what they are.
+    not_models: BTreeMap<String, String>,
+    /// Misspelling → the model ID it means.
+    typos: HashMap<String, String>,
 }
 
 /// Option defaults from the `[settings]` tables of the loaded files (later files win; the
@@ -287,6 +294,10 @@ impl Rules {
         let mut sorted_ids: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
         sorted_ids.sort();
         let families = models.iter().filter_map(|m| family_of(&m.id)).collect();
+        let typos = models
+            .iter()
+            .flat_map(|m| m.typos.iter().map(|t| (t.clone(), m.id.clone())))
+            .collect();
         Rules {
             models,
             index,
@@ -296,6 +307,8 @@ impl Rules {
             sorted_ids,
             families,
             settings: Settings::default(),
+            not_models: BTreeMap::new(),
+            typos,
         }
     }
 
@@ -307,6 +320,28 @@ impl Rules {
     pub(crate) fn with_settings(mut self, settings: Settings) -> Rules {
         self.settings = settings;
         self
+    }
+
+    pub(crate) fn with_not_models(mut self, not_models: BTreeMap<String, String>) -> Rules {
+        self.not_models = not_models;
+        self
+    }
+
+    /// What a string that looks like a model ID but names no model is (a prompt router),
+    /// when the table lists it.
+    pub fn not_model(&self, id: &str) -> Option<&str> {
+        self.not_models.get(id).map(String::as_str)
+    }
+
+    /// Every string the table lists as not a model, with what it is.
+    pub fn not_models(&self) -> &BTreeMap<String, String> {
+        &self.not_models
+    }
+
+    /// The model a known misspelling means (`cohere.embed-english-v4:0` →
+    /// `cohere.embed-v4:0`).
+    pub fn typo_of(&self, id: &str) -> Option<&str> {
+        self.typos.get(id).map(String::as_str)
     }
 
     /// The model with this exact ID.

@@ -26,6 +26,10 @@ pub struct RulesFile {
     /// Source key → citation.
     #[serde(default)]
     pub sources: BTreeMap<String, String>,
+    /// Strings shaped like model IDs that name no model (prompt-router IDs such as
+    /// `anthropic.claude:1`) → what they are. Never reported.
+    #[serde(default)]
+    pub not_models: BTreeMap<String, String>,
     /// The models.
     #[serde(default)]
     pub model: Vec<ModelEntry>,
@@ -98,6 +102,9 @@ pub struct ModelEntry {
     pub rejects: Option<Vec<String>>,
     /// Request parameters the model rejects when set together.
     pub rejects_together: Option<Vec<String>>,
+    /// Misspellings of this ID seen in real code (`cohere.embed-english-v4:0` for
+    /// `cohere.embed-v4:0`): reported as unknown with a "did you mean" pointing here.
+    pub typos: Option<Vec<Spanned<String>>>,
     /// Lifecycle date groups.
     pub lifecycle: Option<Vec<LifecycleEntry>>,
     /// Replacements, preferred first.
