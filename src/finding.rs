@@ -45,7 +45,8 @@ pub enum FindingState {
     Legacy,
     /// Known model past its end-of-life date: calls fail.
     Eol,
-    /// Shaped like a Bedrock model ID but not in the table.
+    /// Shaped like a Bedrock model ID but not in the table — or (with a model name) a known
+    /// model in a Region that no lifecycle notice names.
     Unknown,
 }
 
@@ -148,6 +149,10 @@ pub struct Finding {
     pub extended_access_date: Option<NaiveDate>,
     /// End-of-life date that applies.
     pub eol_date: Option<NaiveDate>,
+    /// Regions that the lifecycle notices name where the model still answers (active or
+    /// legacy), when no Region was evaluated or the evaluated one is not named.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub still_answers_in: Vec<String>,
     /// The chosen replacement, if any.
     pub replacement: Option<ReplacementInfo>,
     /// `None` for references that need nothing (active models); otherwise how a rewrite

@@ -232,6 +232,7 @@ fn finding_state(state: State) -> FindingState {
         State::Active => FindingState::Active,
         State::Legacy => FindingState::Legacy,
         State::Eol => FindingState::Eol,
+        State::Unknown => FindingState::Unknown,
     }
 }
 
@@ -253,8 +254,15 @@ fn judge(
     options: &PlanOptions,
 ) -> Option<Finding> {
     let (span, lines) = (context.span, context.lines);
+    let alias = strip_client_alias(r, base, source, rules);
+    let r = alias.as_ref().unwrap_or(r);
     let stripped = strip_file_extension(r, rules);
     let r = stripped.as_ref().unwrap_or(r);
+    if rules.not_model(&r.id).is_some()
+        || source[..r.range.start + base].ends_with("prompt-router/")
+    {
+        return None;
+    }
     let range = r.range.start + base..r.range.end + base;
     let (line, column) = lines.line_col(range.start);
     let (end_line, end_column) = lines.line_col(range.end);
@@ -284,6 +292,7 @@ fn judge(
         legacy_date: None,
         extended_access_date: None,
         eol_date: None,
+        still_answers_in: Vec::new(),
         replacement: None,
         safety: Some(Safety::Review),
         fix: None,
@@ -292,6 +301,10 @@ fn judge(
         applied: false,
     };
     let Some(model) = rules.get(&r.id) else {
+        if !r.split && rules.typo_of(&r.id).is_some() {
+            finding.reason = unknown_reason(&r.id, rules);
+            return Some(finding);
+        }
         if r.split && (looks_like_model_id(&r.id) || rules.is_family_prefix(&r.id)) {
             finding.reason =
                 "model ID assembled with an interpolation; check the full ID by hand".into();
@@ -330,6 +343,27 @@ fn judge(
         finding.reason = "nothing to do".into();
         return Some(finding);
     }
+    let unknown_region = match (&resolve.region, status.state) {
+        (Some(region), State::Unknown) => {
+            let named = lifecycle::status(model, resolve.as_of, None);
+            finding.lifecycle = format!(
+                "no lifecycle notice names {region}; elsewhere {}",
+                describe_status(&named)
+            );
+            Some(region.clone())
+        }
+        _ => None,
+    };
+    if resolve.region.is_none() || unknown_region.is_some() {
+        let answers = lifecycle::still_answers(model, resolve.as_of);
+        if !answers.is_empty() && status.state != State::Active {
+            finding.lifecycle.push_str(&format!(
+                " in the Regions AWS named; still answers in {}",
+                describe_answers(&answers)
+            ));
+            finding.still_answers_in = answers.iter().map(|(r, _)| r.to_string()).collect();
+        }
+    }
     migrate(
         &mut finding,
         r,
@@ -340,6 +374,16 @@ fn judge(
         &resolve,
         context,
     );
+    if let Some(region) = unknown_region {
+        finding.safety = Some(Safety::Review);
+        if let Some(fix) = &mut finding.fix {
+            fix.safety = Safety::Review;
+        }
+        finding.reason = format!(
+            "lifecycle unknown in {region}: check that the model is offered there (`bedrock-migrate rules show {}`); {}",
+            model.id, finding.reason
+        );
+    }
     if stripped.is_some() && finding.fix.take().is_some() {
         finding.safety = Some(Safety::Review);
         finding.reason =
@@ -372,8 +416,37 @@ fn strip_file_extension(r: &ModelRef, rules: &Rules) -> Option<ModelRef> {
     Some(short)
 }
 
+/// Client-side suffixes that some tools append to a model ID (aichat-style model lists write
+/// `…-v1:0:thinking` for "this model with extended thinking"); the ID before them is the
+/// reference, and a rewrite keeps the suffix.
+const CLIENT_ALIAS_SUFFIXES: &[&str] = &[":thinking"];
+
+/// `anthropic.claude-3-7-sonnet-20250219-v1:0:thinking`: a known ID followed by a client-side
+/// alias suffix is a reference to that ID.
+fn strip_client_alias(r: &ModelRef, base: usize, source: &str, rules: &Rules) -> Option<ModelRef> {
+    if rules.get(&r.id).is_some() {
+        return None;
+    }
+    let written = source.get(r.range.start + base..r.range.end + base)?;
+    let suffix = CLIENT_ALIAS_SUFFIXES.iter().find(|s| {
+        r.id.ends_with(**s)
+            && written.ends_with(**s)
+            && rules.get(&r.id[..r.id.len() - s.len()]).is_some()
+    })?;
+    let mut short = r.clone();
+    short.id.truncate(r.id.len() - suffix.len());
+    short.range.end -= suffix.len();
+    short.profile_range.end -= suffix.len();
+    Some(short)
+}
+
 /// Why an unknown ID is reported, with the closest known ID when it looks like a typo.
 fn unknown_reason(id: &str, rules: &Rules) -> String {
+    if let Some(known) = rules.typo_of(id) {
+        return format!(
+            "unknown model ID (a known misspelling); did you mean `{known}`?"
+        );
+    }
     let provider = id.split('.').next().unwrap_or_default();
     let closest = rules
         .models()
@@ -557,6 +630,19 @@ fn no_target_reason(resolution: &crate::rules::Resolution) -> String {
     reason
 }
 
+/// "ap-northeast-2 (legacy), ca-central-1, sa-east-1": Regions where a model still
+/// answers, the state named where it is not active.
+pub fn describe_answers(answers: &[(&str, State)]) -> String {
+    answers
+        .iter()
+        .map(|(r, s)| match s {
+            State::Active => r.to_string(),
+            other => format!("{r} ({})", other.as_str()),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// "EOL since 2026-03-01", "legacy since 2026-07-08, EOL on 2027-01-08".
 pub fn describe_status(status: &Status) -> String {
     let day = |d: Option<NaiveDate>| {
@@ -582,6 +668,7 @@ pub fn describe_status(status: &Status) -> String {
             (Some(legacy), None) => format!("active; legacy from {legacy}"),
             (None, None) => "active".into(),
         },
+        State::Unknown => "lifecycle unknown".into(),
     }
 }
 
@@ -761,14 +848,36 @@ state = "eol"
 id = "anthropic.claude-3-sonnet-20240229-v1:0:200k"
 variant_of = "anthropic.claude-3-5-sonnet-20240620-v1:0"
 state = "eol"
+
+[[model]]
+id = "cohere.embed-v4:0"
+kind = "embedding"
+body = "embedding"
+typos = ["cohere.embed-english-v4:0"]
+
+[[model]]
+id = "anthropic.claude-3-haiku-20240307-v1:0"
+body = "anthropic-messages"
+lifecycle = [
+  { regions = ["us-east-1", "us-west-2"], legacy = 2026-03-10, eol = 2026-09-10 },
+  { regions = ["ap-northeast-2"], legacy = 2026-08-01 },
+  { regions = ["ca-central-1"] },
+]
+
+[not_models]
+"anthropic.claude:1" = "default prompt router"
 "#;
 
     fn plan(src: &str, prefix: Option<&str>) -> Vec<Finding> {
+        plan_in(src, prefix, None)
+    }
+
+    fn plan_in(src: &str, prefix: Option<&str>, region: Option<&str>) -> Vec<Finding> {
         let rules = load_from_str(TABLE, "t.toml").unwrap();
         let options = PlanOptions {
             resolve: ResolveOptions {
                 as_of: "2026-11-21".parse().unwrap(),
-                region: None,
+                region: region.map(str::to_string),
                 follow_suggested: false,
             },
             profile_prefix: prefix.map(str::to_string),
@@ -798,6 +907,72 @@ state = "eol"
         assert!(f.notes.iter().any(|n| n.contains("itself legacy")));
         assert!(f.notes.iter().any(|n| n.contains("temperature")));
         assert_eq!((f.line, f.column), (1, 6));
+    }
+
+    /// Claude 3 Haiku's notices name four Regions: sa-east-1 is unknown, not "EOL on the
+    /// most urgent date", and a rewrite there is never safe.
+    #[test]
+    fn a_region_no_notice_names_is_unknown() {
+        let src = "m = 'anthropic.claude-3-haiku-20240307-v1:0'\n";
+        let f = plan_in(src, None, Some("sa-east-1")).remove(0);
+        assert_eq!(f.state, FindingState::Unknown);
+        assert_eq!(f.model_name.as_deref(), Some("anthropic.claude-3-haiku-20240307-v1:0"));
+        assert_eq!(f.eol_date, None);
+        assert_eq!(
+            f.lifecycle,
+            "no lifecycle notice names sa-east-1; elsewhere end of life since 2026-09-10 in the Regions AWS named; still answers in ap-northeast-2 (legacy), ca-central-1"
+        );
+        assert!(f.reason.starts_with("lifecycle unknown in sa-east-1"), "{}", f.reason);
+        let f = plan_in(src, None, Some("ca-central-1")).remove(0);
+        assert_eq!(f.state, FindingState::Active);
+        let f = plan_in(src, None, Some("ap-northeast-2")).remove(0);
+        assert_eq!(f.state, FindingState::Legacy);
+        let f = plan_in(src, None, Some("us-west-2")).remove(0);
+        assert_eq!(f.state, FindingState::Eol);
+        assert!(f.still_answers_in.is_empty());
+        // A fix found in an unknown Region is review, never safe.
+        let src = "m = 'us.anthropic.claude-3-5-sonnet-20240620-v1:0'\n";
+        let f = plan_in(src, None, Some("sa-east-1")).remove(0);
+        assert_eq!(f.state, FindingState::Unknown);
+        assert_eq!(f.fix.unwrap().safety, Safety::Review);
+    }
+
+    /// Without a Region the most urgent named date applies, and the report says where the
+    /// model still answers.
+    #[test]
+    fn without_a_region_the_report_says_where_the_model_still_answers() {
+        let f = one("m = 'anthropic.claude-3-haiku-20240307-v1:0'\n", None);
+        assert_eq!(f.state, FindingState::Eol);
+        assert_eq!(
+            f.lifecycle,
+            "end of life since 2026-09-10 in the Regions AWS named; still answers in ap-northeast-2 (legacy), ca-central-1"
+        );
+        assert_eq!(f.still_answers_in, ["ap-northeast-2", "ca-central-1"]);
+    }
+
+    #[test]
+    fn prompt_routers_are_not_models() {
+        assert!(plan("r = 'anthropic.claude:1'\n", None).is_empty());
+        let arn = "r = 'arn:aws:bedrock:us-east-1:123456789012:default-prompt-router/meta.llama:1'\n";
+        assert!(plan(arn, None).is_empty());
+    }
+
+    #[test]
+    fn a_known_misspelling_points_at_the_real_id() {
+        let f = one("m = 'cohere.embed-english-v4:0'\n", None);
+        assert_eq!(f.state, FindingState::Unknown);
+        assert_eq!(f.model_name, None);
+        assert!(f.reason.contains("did you mean `cohere.embed-v4:0`?"), "{}", f.reason);
+    }
+
+    #[test]
+    fn a_thinking_alias_is_its_base_model_and_keeps_the_suffix() {
+        let src = "m = 'us.anthropic.claude-3-5-sonnet-20240620-v1:0:thinking'\n";
+        let f = one(src, None);
+        assert_eq!(f.model_id, "anthropic.claude-3-5-sonnet-20240620-v1:0");
+        let fix = f.fix.unwrap();
+        let fixed = crate::apply::splice(src, &fix.edits);
+        assert_eq!(fixed, "m = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0:thinking'\n");
     }
 
     #[test]

@@ -49,11 +49,12 @@ pub fn escape_property(s: &str) -> String {
     out
 }
 
-/// The workflow command for a finding's state.
-pub fn command(state: FindingState) -> &'static str {
-    match state {
+/// The workflow command for a finding.
+pub fn command(f: &Finding) -> &'static str {
+    match f.state {
         FindingState::Eol => "error",
         FindingState::Legacy | FindingState::Active => "warning",
+        FindingState::Unknown if super::is_region_unknown(f) => "warning",
         FindingState::Unknown => "notice",
     }
 }
@@ -62,13 +63,13 @@ pub fn command(state: FindingState) -> &'static str {
 pub fn annotation(path: &str, f: &Finding) -> String {
     format!(
         "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-        command(f.state),
+        command(f),
         escape_property(path),
         f.line,
         f.column,
         f.end_line,
         f.end_column,
-        escape_property(headline(f.state)),
+        escape_property(headline(f)),
         escape_data(&explanation(f).join("\n")),
     )
 }

@@ -114,12 +114,19 @@ pub fn state_label(state: FindingState) -> &'static str {
     }
 }
 
+/// True when a finding names a known model in a Region that no lifecycle notice names
+/// (rather than an ID the table does not know).
+pub fn is_region_unknown(f: &Finding) -> bool {
+    f.state == FindingState::Unknown && f.model_name.is_some()
+}
+
 /// A one-line title for a finding in CI outputs (an annotation's title, a SARIF rule). An
 /// active reference reaches these outputs only when `--eol-within` makes it fail.
-pub fn headline(state: FindingState) -> &'static str {
-    match state {
+pub fn headline(f: &Finding) -> &'static str {
+    match f.state {
         FindingState::Eol => "End-of-life Bedrock model",
         FindingState::Legacy => "Legacy Bedrock model",
+        FindingState::Unknown if is_region_unknown(f) => "Bedrock model of unknown lifecycle in this Region",
         FindingState::Unknown => "Unknown Bedrock model ID",
         FindingState::Active => "Bedrock model near its end of life",
     }

@@ -61,7 +61,7 @@ pub struct RuleInfo {
 }
 
 /// The rules, in `tool.driver.rules` order (a result's `ruleIndex` points into this).
-pub const RULES: [RuleInfo; 4] = [
+pub const RULES: [RuleInfo; 5] = [
     RuleInfo {
         id: "BMG001",
         name: "eol-model",
@@ -105,13 +105,26 @@ pub const RULES: [RuleInfo; 4] = [
         level: "warning",
         aws_help: super::AWS_LIFECYCLE_URL,
     },
+    RuleInfo {
+        id: "BMG005",
+        name: "region-unknown",
+        short: "Amazon Bedrock model whose lifecycle in this Region is unknown",
+        full: "The model is known, but no lifecycle notice names the Region the reference \
+               runs in (--region, or the Region of its ARN): it may still answer there, or \
+               never have been offered. The result says where it is retired and where it \
+               still answers; check the model in that Region before relying on it.",
+        anchor: "bmg005-region-unknown",
+        level: "warning",
+        aws_help: super::AWS_LIFECYCLE_URL,
+    },
 ];
 
 /// The index in [`RULES`] of the rule a finding belongs to.
-pub fn rule_index(state: FindingState) -> usize {
-    match state {
+pub fn rule_index(f: &Finding) -> usize {
+    match f.state {
         FindingState::Eol => 0,
         FindingState::Legacy => 1,
+        FindingState::Unknown if super::is_region_unknown(f) => 4,
         FindingState::Unknown => 2,
         FindingState::Active => 3,
     }
@@ -407,7 +420,7 @@ fn edit_region(f: &Finding, edit: &Edit) -> Region {
 }
 
 fn result(path: &str, f: &Finding, occurrence: usize, options: &SarifOptions) -> SarifResult {
-    let index = rule_index(f.state);
+    let index = rule_index(f);
     let rule = &RULES[index];
     let (uri, uri_base_id) = path_uri(path);
     let artifact = ArtifactLocation { uri, uri_base_id };
@@ -678,18 +691,7 @@ mod tests {
         let l = log(&[], false);
         let rules = l["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
         let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-        assert_eq!(ids, ["BMG001", "BMG002", "BMG003", "BMG004"]);
-        for (i, state) in [
-            FindingState::Eol,
-            FindingState::Legacy,
-            FindingState::Unknown,
-            FindingState::Active,
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            assert_eq!(rule_index(state), i);
-        }
+        assert_eq!(ids, ["BMG001", "BMG002", "BMG003", "BMG004", "BMG005"]);
         assert_eq!(l["version"], "2.1.0");
         assert_eq!(l["runs"][0]["columnKind"], "unicodeCodePoints");
         assert_eq!(l["runs"][0]["results"], serde_json::json!([]));

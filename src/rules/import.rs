@@ -1184,7 +1184,7 @@ fn compare_lifecycle(
                 ),
             });
         };
-        if o.status == Some(ApiStatus::Legacy) && status.state == State::Active {
+        if o.status == Some(ApiStatus::Legacy) && matches!(status.state, State::Active | State::Unknown) {
             let extra = if o.dates.is_empty() {
                 "no dates in the listing, so none are written to the overlay; "
             } else {
@@ -1347,7 +1347,8 @@ fn on_demand_after(model: &Model, seen: &[(Option<&str>, bool)]) -> (bool, Vec<S
 /// Notes for table models that a Region's foundation-model listings do not contain. Only
 /// models whose provider appears in the listings count (a listing made with `--by-provider`
 /// says nothing about other providers), and not end-of-life models, provisioned-throughput
-/// variants (listed only where they are sold) or bedrock-mantle IDs (not on the runtime).
+/// variants (listed only where they are sold), bedrock-mantle IDs (not on the runtime) or
+/// models that no lifecycle notice covers in that Region (perhaps never offered there).
 fn not_listed(
     rules: &Rules,
     listed: &BTreeMap<Option<String>, RegionListing>,
@@ -1360,7 +1361,10 @@ fn not_listed(
                 || !l.providers.contains(&m.provider)
                 || m.variant_of.is_some()
                 || m.endpoint == Endpoint::Mantle
-                || lifecycle::status(m, as_of, region.as_deref()).state == State::Eol
+                || matches!(
+                    lifecycle::status(m, as_of, region.as_deref()).state,
+                    State::Eol | State::Unknown
+                )
             {
                 continue;
             }

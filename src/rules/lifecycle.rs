@@ -1,9 +1,18 @@
 //! State as of a date: Active → Legacy → (extended access) → End of life.
 //!
 //! AWS publishes dates, sometimes per Region. The state is computed from them rather than
-//! stored, so the answer changes on the right day by itself. With no Region given, the most
-//! urgent (earliest) date of each kind across all Region groups applies: a reference in code
-//! does not say where it runs, and the earliest retirement is the one that breaks first.
+//! stored, so the answer changes on the right day by itself.
+//!
+//! A model's dates come in groups, each for a set of Regions; a group with Regions and no
+//! dates says the model is still active there, and a group without Regions holds wherever no
+//! other group names the Region. With a Region given, its own group decides. A Region that no
+//! group names, on a model whose every group names its Regions, is [`State::Unknown`]: no
+//! notice covers it, and "end of life on the most urgent date" would be a false alarm there
+//! (Claude 3 Haiku still answers in ca-central-1 after its end of life elsewhere).
+//!
+//! With no Region given, the most urgent (earliest) *named* date of each kind applies: a
+//! reference in code does not say where it runs, and the earliest retirement is the one that
+//! breaks first. [`still_answers`] then says where the model is still callable.
 
 use chrono::NaiveDate;
 
@@ -25,25 +34,17 @@ pub struct Status {
 }
 
 /// The date groups that apply in `region`: those naming it, else those that name no Region
-/// ("every Region AWS listed"), else — when AWS named other Regions only — all of them.
-///
-/// AWS says a model "can remain Active in other Regions", but a Region absent from a notice
-/// is just as often one where the model was never offered, and a typo in `--region` looks
-/// the same. Falling back to the most urgent dates errs towards reporting, which a migration
-/// tool must: a false "active" lets a hook pass on code that fails in production.
-fn groups_for<'a>(lifecycle: &'a [Lifecycle], region: &str) -> Vec<&'a Lifecycle> {
+/// ("every other Region"). `None` when neither exists: no notice covers the Region.
+fn groups_for<'a>(lifecycle: &'a [Lifecycle], region: &str) -> Option<Vec<&'a Lifecycle>> {
     let named: Vec<&Lifecycle> = lifecycle
         .iter()
         .filter(|g| g.regions.iter().any(|r| r == region))
         .collect();
     if !named.is_empty() {
-        return named;
+        return Some(named);
     }
     let unnamed: Vec<&Lifecycle> = lifecycle.iter().filter(|g| g.regions.is_empty()).collect();
-    if !unnamed.is_empty() {
-        return unnamed;
-    }
-    lifecycle.iter().collect()
+    (!unnamed.is_empty() || lifecycle.is_empty()).then_some(unnamed)
 }
 
 /// True when `region` has the shape of an AWS Region name (`us-east-1`, `us-gov-west-1`,
@@ -70,15 +71,11 @@ fn earliest(
     groups.iter().filter_map(|g| field(g)).min()
 }
 
-/// The status of `model` on `as_of`, in `region` or (with `None`) by the most urgent dates.
-pub fn status(model: &Model, as_of: NaiveDate, region: Option<&str>) -> Status {
-    let groups: Vec<&Lifecycle> = match region {
-        Some(r) => groups_for(&model.lifecycle, r),
-        None => model.lifecycle.iter().collect(),
-    };
-    let legacy_date = earliest(&groups, |g| g.legacy);
-    let extended_access_date = earliest(&groups, |g| g.extended_access);
-    let eol_date = earliest(&groups, |g| g.eol);
+/// The status that `groups` give on `as_of` (the most urgent date of each kind).
+fn status_of(groups: &[&Lifecycle], as_of: NaiveDate, explicit: Option<State>) -> Status {
+    let legacy_date = earliest(groups, |g| g.legacy);
+    let extended_access_date = earliest(groups, |g| g.extended_access);
+    let eol_date = earliest(groups, |g| g.eol);
     let reached = |d: Option<NaiveDate>| d.is_some_and(|d| d <= as_of);
     let by_dates = if reached(eol_date) {
         State::Eol
@@ -87,7 +84,7 @@ pub fn status(model: &Model, as_of: NaiveDate, region: Option<&str>) -> Status {
     } else {
         State::Active
     };
-    let state = model.explicit_state.unwrap_or(by_dates);
+    let state = explicit.unwrap_or(by_dates);
     Status {
         state,
         extended_access: state == State::Legacy && reached(extended_access_date),
@@ -95,6 +92,50 @@ pub fn status(model: &Model, as_of: NaiveDate, region: Option<&str>) -> Status {
         extended_access_date,
         eol_date,
     }
+}
+
+/// The status of `model` on `as_of`, in `region` or (with `None`) by the most urgent named
+/// dates. In a Region that no notice covers the state is [`State::Unknown`] and no date
+/// applies.
+pub fn status(model: &Model, as_of: NaiveDate, region: Option<&str>) -> Status {
+    let groups: Vec<&Lifecycle> = match region {
+        Some(r) => match groups_for(&model.lifecycle, r) {
+            Some(groups) => groups,
+            None if model.explicit_state.is_some() => vec![],
+            None => {
+                return Status {
+                    state: State::Unknown,
+                    extended_access: false,
+                    legacy_date: None,
+                    extended_access_date: None,
+                    eol_date: None,
+                };
+            }
+        },
+        None => model.lifecycle.iter().collect(),
+    };
+    status_of(&groups, as_of, model.explicit_state)
+}
+
+/// The Regions that `model`'s groups name where it still answers on `as_of` — active or
+/// legacy, not end of life — with the state there, sorted by Region. Empty when the model
+/// has an explicit state or no group names Regions.
+pub fn still_answers(model: &Model, as_of: NaiveDate) -> Vec<(&str, State)> {
+    if model.explicit_state.is_some() {
+        return vec![];
+    }
+    let mut out: Vec<(&str, State)> = model
+        .lifecycle
+        .iter()
+        .flat_map(|g| g.regions.iter().map(String::as_str))
+        .filter_map(|r| {
+            let state = status(model, as_of, Some(r)).state;
+            matches!(state, State::Active | State::Legacy).then_some((r, state))
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 #[cfg(test)]
@@ -170,10 +211,10 @@ mod tests {
             status(&m, d("2026-04-01"), Some("us-east-1")).state,
             State::Eol
         );
-        // A Region no notice names gets the most urgent dates (never a false "active").
+        // A Region no notice names is unknown: neither a false "active" nor a false "EOL".
         let s = status(&m, d("2026-04-01"), Some("sa-east-1"));
-        assert_eq!(s.state, State::Eol);
-        assert_eq!(s.eol_date, Some(d("2026-03-01")));
+        assert_eq!(s.state, State::Unknown);
+        assert_eq!(s.eol_date, None);
     }
 
     #[test]
@@ -190,6 +231,42 @@ mod tests {
             status(&m, d("2026-05-01"), Some("us-gov-west-1")).state,
             State::Legacy
         );
+    }
+
+    /// Claude 3 Haiku on 2026-12-01: EOL in the Regions AWS named, legacy in one, still
+    /// active in three that no notice names.
+    #[test]
+    fn regions_where_the_model_still_answers() {
+        let m = model(vec![
+            group(&["eu-west-1", "us-east-1"], "2026-03-10", "2026-06-10", "2026-09-10"),
+            group(&["ap-northeast-2"], "2026-08-01", "", ""),
+            group(&["ca-central-1", "sa-east-1"], "", "", ""),
+        ]);
+        let day = d("2026-12-01");
+        let s = status(&m, day, None);
+        assert_eq!(s.state, State::Eol);
+        assert_eq!(s.eol_date, Some(d("2026-09-10")));
+        assert_eq!(status(&m, day, Some("ca-central-1")).state, State::Active);
+        assert_eq!(status(&m, day, Some("ap-northeast-2")).state, State::Legacy);
+        assert_eq!(status(&m, day, Some("us-east-1")).state, State::Eol);
+        assert_eq!(status(&m, day, Some("eu-south-1")).state, State::Unknown);
+        assert_eq!(
+            still_answers(&m, day),
+            [
+                ("ap-northeast-2", State::Legacy),
+                ("ca-central-1", State::Active),
+                ("sa-east-1", State::Active)
+            ]
+        );
+        // Before the legacy date every named Region still answers.
+        assert_eq!(still_answers(&m, d("2026-01-01")).len(), 5);
+    }
+
+    #[test]
+    fn a_model_without_dates_is_active_everywhere() {
+        let m = model(vec![]);
+        assert_eq!(status(&m, d("2026-12-01"), Some("eu-south-1")).state, State::Active);
+        assert!(still_answers(&m, d("2026-12-01")).is_empty());
     }
 
     #[test]

@@ -40,6 +40,9 @@ pub enum State {
     Legacy,
     /// End of life: every call fails.
     Eol,
+    /// No lifecycle notice covers the Region evaluated (the model may not be offered there,
+    /// or may still answer); also an explicit `state` for a model whose fate is unknown.
+    Unknown,
 }
 
 impl State {
@@ -49,6 +52,7 @@ impl State {
             State::Active => "active",
             State::Legacy => "legacy",
             State::Eol => "eol",
+            State::Unknown => "unknown",
         }
     }
 }

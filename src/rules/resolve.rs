@@ -111,7 +111,9 @@ impl Rules {
                     resolution.target = Some(hop);
                     break;
                 }
-                State::Legacy => resolution.target = Some(hop),
+                // Unknown (no notice covers the Region): callable as far as anyone knows,
+                // so a candidate like a legacy hop, but a live successor is preferred.
+                State::Legacy | State::Unknown => resolution.target = Some(hop),
                 State::Eol => {}
             }
             current = model;
