@@ -205,6 +205,23 @@ pub enum RulesCommand {
          the table's dates are evaluated there too"
     )))]
     Import(RulesImportArgs),
+    /// Merge overlays into a full rules table and write it in canonical form
+    ///
+    /// For maintainers of a table (this project's rules/bedrock.toml, or a company's own):
+    /// loads FILE, layers each OVERLAY on it with the same rules as --rules (a known model
+    /// changes only the keys the overlay writes; replacements go first; lifecycle groups are
+    /// replaced whole; new IDs are added; [[policy]] tables become policy replacements), and
+    /// writes FILE back sorted by model ID with keys in a fixed order, so that the change
+    /// reads as a small diff. With no OVERLAY it only puts FILE in canonical form.
+    ///
+    ///     bedrock-migrate rules import fm.json ip.json --output overlay.toml
+    ///     bedrock-migrate rules merge overlay.toml --into rules/bedrock.toml
+    ///     git diff rules/bedrock.toml
+    ///
+    /// Exit status: 0 written (or nothing to change), 1 with --check when FILE would change,
+    /// 2 a file that cannot be used.
+    #[command(verbatim_doc_comment)]
+    Merge(RulesMergeArgs),
 }
 
 /// Which rules, evaluated on which date and in which Region.
@@ -292,6 +309,22 @@ pub struct RulesImportArgs {
     pub common: RulesCommon,
 }
 
+/// `rules merge` options.
+#[derive(Debug, Args)]
+pub struct RulesMergeArgs {
+    /// Overlays to merge, in order (later files win).
+    #[arg(value_name = "OVERLAY")]
+    pub overlays: Vec<PathBuf>,
+
+    /// The full table to merge into and rewrite (e.g. rules/bedrock.toml).
+    #[arg(long, value_name = "FILE", required = true)]
+    pub into: PathBuf,
+
+    /// Write nothing; exit 1 when FILE is not what the merge would write.
+    #[arg(long)]
+    pub check: bool,
+}
+
 /// States to filter `rules list` by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StateFilter {
@@ -301,6 +334,8 @@ pub enum StateFilter {
     Legacy,
     /// End-of-life models.
     Eol,
+    /// Models whose lifecycle is unknown in the --region given (no notice names it).
+    Unknown,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {

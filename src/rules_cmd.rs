@@ -1,18 +1,20 @@
-//! `rules list`, `rules show`, `rules validate`, `rules import`.
+//! `rules list`, `rules show`, `rules validate`, `rules import`, `rules merge`.
 
 use std::fmt::Write as _;
 use std::io::Write;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use bedrock_migrate::model_ref::Grammar;
-use bedrock_migrate::plan::describe_status;
+use bedrock_migrate::plan::{describe_answers, describe_status};
 use bedrock_migrate::rules::{self, Model, ResolveOptions, Rules, State, Status, lifecycle};
 use serde::Serialize;
 
 use crate::app::{check_region, load_rules, today};
 use bedrock_migrate::rules::import::{self, ImportError, ImportOptions};
 
-use crate::cli::{ListFormat, RulesCommand, RulesCommon, RulesImportArgs, StateFilter};
+use crate::cli::{
+    ListFormat, RulesCommand, RulesCommon, RulesImportArgs, RulesMergeArgs, StateFilter,
+};
 
 /// Run a rules subcommand; returns the exit code.
 pub fn run(command: &RulesCommand) -> Result<u8> {
@@ -24,6 +26,7 @@ pub fn run(command: &RulesCommand) -> Result<u8> {
                 Some(StateFilter::Active) => s == State::Active,
                 Some(StateFilter::Legacy) => s == State::Legacy,
                 Some(StateFilter::Eol) => s == State::Eol,
+                Some(StateFilter::Unknown) => s == State::Unknown,
             };
             let rows: Vec<Row> = rules
                 .models()
@@ -70,7 +73,64 @@ pub fn run(command: &RulesCommand) -> Result<u8> {
             Ok(0)
         }
         RulesCommand::Import(args) => import(args),
+        RulesCommand::Merge(args) => merge(args),
     }
+}
+
+/// `rules merge`: layer the overlays on FILE, render the result canonically and write it
+/// (atomically) or, with --check, only compare.
+fn merge(args: &RulesMergeArgs) -> Result<u8> {
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read rules file", path.display()))
+    };
+    let name = args.into.display().to_string();
+    let base = read(&args.into)?;
+    let overlays: Vec<(String, String)> = args
+        .overlays
+        .iter()
+        .map(|p| Ok((read(p)?, p.display().to_string())))
+        .collect::<Result<_>>()?;
+    let before = rules::load::load_sources(&[(base.as_str(), name.as_str())])?;
+    let mut sources = vec![(base.as_str(), name.as_str())];
+    sources.extend(overlays.iter().map(|(t, n)| (t.as_str(), n.as_str())));
+    let after = rules::load::load_sources(&sources)?;
+    if *after.settings() != rules::Settings::default() {
+        anyhow::bail!(
+            "a [settings] table configures a repository (.bedrock-migrate.toml), not a rules table; remove it from the overlay before merging"
+        );
+    }
+    let text = rules::render::render(&after);
+    let added = after
+        .models()
+        .iter()
+        .filter(|m| before.get(&m.id).is_none())
+        .count();
+    let changed = after
+        .models()
+        .iter()
+        .filter(|m| before.get(&m.id).is_some_and(|b| b != *m))
+        .count();
+    let what = format!(
+        "{added} {} added, {changed} changed, {} in all",
+        if added == 1 { "model" } else { "models" },
+        after.models().len()
+    );
+    let mut stderr = std::io::stderr().lock();
+    if text == base {
+        let _ = writeln!(stderr, "{name}: nothing to change ({what})");
+        return Ok(0);
+    }
+    if args.check {
+        let _ = writeln!(
+            stderr,
+            "{name}: would change ({what}); run without --check to write it"
+        );
+        return Ok(1);
+    }
+    import::write_overlay(&args.into, &text, true)?;
+    let _ = writeln!(stderr, "{name}: written ({what})");
+    Ok(0)
 }
 
 /// `rules import`: read every listing (reporting each unreadable one), compare, print the
@@ -266,12 +326,24 @@ fn show(rules: &Rules, m: &Model, opts: &ResolveOptions) -> String {
     let mut out = String::new();
     let status: Status = lifecycle::status(m, opts.as_of, opts.region.as_deref());
     let _ = writeln!(out, "{} ({})", m.id, m.name);
-    let _ = writeln!(
-        out,
-        "  state on {}: {}",
-        opts.as_of,
-        describe_status(&status)
-    );
+    let mut state = describe_status(&status);
+    if let (Some(region), State::Unknown) = (&opts.region, status.state) {
+        let named = lifecycle::status(m, opts.as_of, None);
+        state = format!(
+            "unknown in {region}: no lifecycle notice names it; elsewhere {}",
+            describe_status(&named)
+        );
+    }
+    if opts.region.is_none() || status.state == State::Unknown {
+        let answers = lifecycle::still_answers(m, opts.as_of);
+        if !answers.is_empty() && status.state != State::Active {
+            state.push_str(&format!(
+                " in the Regions AWS named; still answers in {}",
+                describe_answers(&answers)
+            ));
+        }
+    }
+    let _ = writeln!(out, "  state on {}: {state}", opts.as_of);
     let _ = writeln!(
         out,
         "  provider: {}  body: {}  kind: {:?}",
@@ -299,10 +371,14 @@ fn show(rules: &Rules, m: &Model, opts: &ResolveOptions) -> String {
         let day = |d: Option<chrono::NaiveDate>| d.map_or("-".to_string(), |d| d.to_string());
         for g in &m.lifecycle {
             let regions = if g.regions.is_empty() {
-                "all Regions named by AWS".to_string()
+                "every Region no other line names".to_string()
             } else {
                 g.regions.join(", ")
             };
+            if g.legacy.is_none() && g.extended_access.is_none() && g.eol.is_none() {
+                let _ = writeln!(out, "    active (no retirement announced)  [{regions}]");
+                continue;
+            }
             let _ = writeln!(
                 out,
                 "    legacy {}  extended access {}  eol {}  [{regions}]",
@@ -310,6 +386,9 @@ fn show(rules: &Rules, m: &Model, opts: &ResolveOptions) -> String {
                 day(g.extended_access),
                 day(g.eol)
             );
+        }
+        if m.lifecycle.iter().all(|g| !g.regions.is_empty()) {
+            let _ = writeln!(out, "    unknown  [every other Region: no notice names it]");
         }
     }
     if !m.replacements.is_empty() {

@@ -443,9 +443,7 @@ fn strip_client_alias(r: &ModelRef, base: usize, source: &str, rules: &Rules) ->
 /// Why an unknown ID is reported, with the closest known ID when it looks like a typo.
 fn unknown_reason(id: &str, rules: &Rules) -> String {
     if let Some(known) = rules.typo_of(id) {
-        return format!(
-            "unknown model ID (a known misspelling); did you mean `{known}`?"
-        );
+        return format!("unknown model ID (a known misspelling); did you mean `{known}`?");
     }
     let provider = id.split('.').next().unwrap_or_default();
     let closest = rules
@@ -916,13 +914,20 @@ lifecycle = [
         let src = "m = 'anthropic.claude-3-haiku-20240307-v1:0'\n";
         let f = plan_in(src, None, Some("sa-east-1")).remove(0);
         assert_eq!(f.state, FindingState::Unknown);
-        assert_eq!(f.model_name.as_deref(), Some("anthropic.claude-3-haiku-20240307-v1:0"));
+        assert_eq!(
+            f.model_name.as_deref(),
+            Some("anthropic.claude-3-haiku-20240307-v1:0")
+        );
         assert_eq!(f.eol_date, None);
         assert_eq!(
             f.lifecycle,
             "no lifecycle notice names sa-east-1; elsewhere end of life since 2026-09-10 in the Regions AWS named; still answers in ap-northeast-2 (legacy), ca-central-1"
         );
-        assert!(f.reason.starts_with("lifecycle unknown in sa-east-1"), "{}", f.reason);
+        assert!(
+            f.reason.starts_with("lifecycle unknown in sa-east-1"),
+            "{}",
+            f.reason
+        );
         let f = plan_in(src, None, Some("ca-central-1")).remove(0);
         assert_eq!(f.state, FindingState::Active);
         let f = plan_in(src, None, Some("ap-northeast-2")).remove(0);
@@ -953,7 +958,8 @@ lifecycle = [
     #[test]
     fn prompt_routers_are_not_models() {
         assert!(plan("r = 'anthropic.claude:1'\n", None).is_empty());
-        let arn = "r = 'arn:aws:bedrock:us-east-1:123456789012:default-prompt-router/meta.llama:1'\n";
+        let arn =
+            "r = 'arn:aws:bedrock:us-east-1:123456789012:default-prompt-router/meta.llama:1'\n";
         assert!(plan(arn, None).is_empty());
     }
 
@@ -962,7 +968,11 @@ lifecycle = [
         let f = one("m = 'cohere.embed-english-v4:0'\n", None);
         assert_eq!(f.state, FindingState::Unknown);
         assert_eq!(f.model_name, None);
-        assert!(f.reason.contains("did you mean `cohere.embed-v4:0`?"), "{}", f.reason);
+        assert!(
+            f.reason.contains("did you mean `cohere.embed-v4:0`?"),
+            "{}",
+            f.reason
+        );
     }
 
     #[test]
@@ -972,7 +982,10 @@ lifecycle = [
         assert_eq!(f.model_id, "anthropic.claude-3-5-sonnet-20240620-v1:0");
         let fix = f.fix.unwrap();
         let fixed = crate::apply::splice(src, &fix.edits);
-        assert_eq!(fixed, "m = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0:thinking'\n");
+        assert_eq!(
+            fixed,
+            "m = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0:thinking'\n"
+        );
     }
 
     #[test]

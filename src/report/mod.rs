@@ -126,7 +126,9 @@ pub fn headline(f: &Finding) -> &'static str {
     match f.state {
         FindingState::Eol => "End-of-life Bedrock model",
         FindingState::Legacy => "Legacy Bedrock model",
-        FindingState::Unknown if is_region_unknown(f) => "Bedrock model of unknown lifecycle in this Region",
+        FindingState::Unknown if is_region_unknown(f) => {
+            "Bedrock model of unknown lifecycle in this Region"
+        }
         FindingState::Unknown => "Unknown Bedrock model ID",
         FindingState::Active => "Bedrock model near its end of life",
     }

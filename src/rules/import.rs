@@ -1184,7 +1184,9 @@ fn compare_lifecycle(
                 ),
             });
         };
-        if o.status == Some(ApiStatus::Legacy) && matches!(status.state, State::Active | State::Unknown) {
+        if o.status == Some(ApiStatus::Legacy)
+            && matches!(status.state, State::Active | State::Unknown)
+        {
             let extra = if o.dates.is_empty() {
                 "no dates in the listing, so none are written to the overlay; "
             } else {

@@ -238,7 +238,12 @@ mod tests {
     #[test]
     fn regions_where_the_model_still_answers() {
         let m = model(vec![
-            group(&["eu-west-1", "us-east-1"], "2026-03-10", "2026-06-10", "2026-09-10"),
+            group(
+                &["eu-west-1", "us-east-1"],
+                "2026-03-10",
+                "2026-06-10",
+                "2026-09-10",
+            ),
             group(&["ap-northeast-2"], "2026-08-01", "", ""),
             group(&["ca-central-1", "sa-east-1"], "", "", ""),
         ]);
@@ -265,7 +270,10 @@ mod tests {
     #[test]
     fn a_model_without_dates_is_active_everywhere() {
         let m = model(vec![]);
-        assert_eq!(status(&m, d("2026-12-01"), Some("eu-south-1")).state, State::Active);
+        assert_eq!(
+            status(&m, d("2026-12-01"), Some("eu-south-1")).state,
+            State::Active
+        );
         assert!(still_answers(&m, d("2026-12-01")).is_empty());
     }
 

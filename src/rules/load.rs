@@ -166,7 +166,10 @@ pub fn load_sources(sources: &[(&str, &str)]) -> Result<Rules, RulesError> {
         let (file_index, span) = model_origin(&parsed, &m.id);
         return Err(parsed[file_index].error(
             span,
-            format!("`{}` is listed both as a model and in `not_models`; keep one", m.id),
+            format!(
+                "`{}` is listed both as a model and in `not_models`; keep one",
+                m.id
+            ),
         ));
     }
     let mut typo_of: HashMap<&str, &str> = HashMap::new();
@@ -176,7 +179,9 @@ pub fn load_sources(sources: &[(&str, &str)]) -> Result<Rules, RulesError> {
                 Some("a model or a `not_models` entry of that name exists".to_string())
             } else {
                 match typo_of.insert(typo, &m.id) {
-                    Some(other) if other != m.id => Some(format!("it is also listed for `{other}`")),
+                    Some(other) if other != m.id => {
+                        Some(format!("it is also listed for `{other}`"))
+                    }
                     _ => None,
                 }
             };

@@ -18,6 +18,7 @@ use crate::model_ref::Grammar;
 pub mod import;
 pub mod lifecycle;
 pub mod load;
+pub mod render;
 pub mod resolve;
 pub mod schema;
 
@@ -361,6 +362,11 @@ impl Rules {
     /// Geography prefixes of system inference profiles.
     pub fn geo_prefixes(&self) -> &[String] {
         &self.geo_prefixes
+    }
+
+    /// Every source key with its citation.
+    pub fn sources(&self) -> &BTreeMap<String, String> {
+        &self.sources
     }
 
     /// Citation of a source key.
