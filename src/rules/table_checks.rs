@@ -548,6 +548,24 @@ fn replacement_targets_share_the_endpoint_and_are_not_variants() {
     check("replacements must be callable the same way", problems);
 }
 
+/// 9c. A bedrock-mantle-only model has no `profiles` and no `on_demand = false`: mantle IDs
+///     take no geography prefix, so neither says anything about them.
+#[test]
+fn mantle_models_have_no_profile_information() {
+    let problems = rules()
+        .models()
+        .iter()
+        .filter(|m| m.endpoint == Endpoint::Mantle && (!m.profiles.is_empty() || !m.on_demand))
+        .map(|m| {
+            format!(
+                "`{}`: `endpoint = \"mantle\"` with `profiles` or `on_demand = false`; remove them (mantle IDs take no geography prefix)",
+                m.id
+            )
+        })
+        .collect();
+    check("mantle models carry no profile information", problems);
+}
+
 /// 9b. Embedding models are replaced only by embedding models and vice versa (a swap across
 ///     would change what the call returns).
 #[test]
