@@ -25,7 +25,7 @@ pub(super) const BODY_DEPTH: usize = 4;
 
 /// The normalised name of a sampling parameter as written in any of the APIs (`topP` and
 /// `top_p` are the same parameter), or `None` for other names.
-pub(super) fn sampling_param(name: &str) -> Option<&'static str> {
+pub(crate) fn sampling_param(name: &str) -> Option<&'static str> {
     match name {
         "temperature" => Some("temperature"),
         "top_p" | "topP" => Some("top_p"),

@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use crate::extract::Language;
 
-mod common;
+pub(crate) mod common;
 pub mod python;
 pub mod rust;
 pub mod typescript;

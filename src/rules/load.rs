@@ -615,26 +615,6 @@ mod tests {
     const HEAD: &str = "schema_version = 1\ngeo_prefixes = [\"us\"]\n";
 
     #[test]
-    fn loads_the_embedded_table() {
-        let rules = load_default().expect("embedded table is valid");
-        assert!(rules.models().len() > 100);
-        for m in rules.models() {
-            assert!(is_well_formed_id(&m.id), "{}", m.id);
-            let found = rules.grammar().find(&m.id);
-            assert_eq!(
-                found.len(),
-                1,
-                "grammar must read `{}` as one reference",
-                m.id
-            );
-            assert_eq!(found[0].id, m.id);
-            for r in &m.replacements {
-                assert!(rules.get(&r.id).is_some(), "{} -> {}", m.id, r.id);
-            }
-        }
-    }
-
-    #[test]
     fn unknown_key_points_at_it() {
         let e = err(&format!("{HEAD}[[model]]\nid = \"a.b-1\"\nbogus = 1\n"));
         assert!(e.starts_with("r.toml:5:1: unknown field `bogus`"), "{e}");
@@ -704,6 +684,55 @@ mod tests {
         ));
         assert!(e.contains("replacement cycle through `a.b-1`"), "{e}");
         assert!(e.starts_with("r.toml:4:6:"), "{e}");
+    }
+
+    #[test]
+    fn missing_variant_base() {
+        let e = err(&format!(
+            "{HEAD}[[model]]\nid = \"a.b-1:8k\"\nvariant_of = \"a.b-1\"\n"
+        ));
+        assert!(
+            e.starts_with("r.toml:5:14: variant_of `a.b-1` is not a model in the table"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn provider_must_prefix_the_id() {
+        let e = err(&format!(
+            "{HEAD}[[model]]\nid = \"a.b-1\"\nprovider = \"z\"\n"
+        ));
+        assert!(
+            e.starts_with("r.toml:4:6: model `a.b-1` does not start with its provider `z.`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn not_models_and_typos_clash_with_models() {
+        let e = err(&format!(
+            "{HEAD}[not_models]\n\"a.b-1\" = \"a router\"\n[[model]]\nid = \"a.b-1\"\n"
+        ));
+        assert!(
+            e.starts_with("r.toml:6:6: `a.b-1` is listed both as a model and in `not_models`"),
+            "{e}"
+        );
+        let e = err(&format!(
+            "{HEAD}[[model]]\nid = \"a.b-1\"\n[[model]]\nid = \"a.b-2\"\ntypos = [\"a.b-1\"]\n"
+        ));
+        assert!(
+            e.starts_with("r.toml:6:6: typo `a.b-1` of `a.b-2` cannot be used: a model or a `not_models` entry of that name exists"),
+            "{e}"
+        );
+        let e = err(&format!(
+            "{HEAD}[[model]]\nid = \"a.b-1\"\ntypos = [\"a.bb-1\"]\n[[model]]\nid = \"a.b-2\"\ntypos = [\"a.bb-1\"]\n"
+        ));
+        assert!(
+            e.starts_with(
+                "r.toml:7:6: typo `a.bb-1` of `a.b-2` cannot be used: it is also listed for `a.b-1`"
+            ),
+            "{e}"
+        );
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub mod load;
 pub mod render;
 pub mod resolve;
 pub mod schema;
+#[cfg(test)]
+mod table_checks;
 
 pub use lifecycle::Status;
 pub use load::{RulesError, load_default, load_with_overlays};
