@@ -173,19 +173,20 @@ fn lifecycle_groups_are_ordered_by_eol_then_legacy_then_extended_access() {
     check("date groups must be in canonical order", problems);
 }
 
-/// 2b. Every date group has at least one date (a group of Regions without dates says
-///     nothing), and two groups of a model never carry the same three dates (merge them).
+/// 2b. A group without dates names the Regions where the model is still active (a group
+///     with neither dates nor Regions says nothing), and two groups of a model never carry
+///     the same three dates (merge them).
 #[test]
-fn lifecycle_groups_have_dates_and_differ_in_them() {
+fn lifecycle_groups_have_dates_or_name_active_regions_and_differ_in_them() {
     let mut problems = Vec::new();
     for m in rules().models() {
         let mut seen = HashSet::new();
         for g in &m.lifecycle {
             let dates = (g.legacy, g.extended_access, g.eol);
-            if dates == (None, None, None) {
+            if dates == (None, None, None) && g.regions.is_empty() {
                 problems.push(format!(
-                    "`{}`: a date group for {:?} has no date; add the dates or remove the group",
-                    m.id, g.regions
+                    "`{}`: a date group has neither dates nor Regions; add the dates, name the Regions where the model is active, or remove the group",
+                    m.id
                 ));
             } else if !seen.insert(dates) {
                 problems.push(format!(
@@ -195,7 +196,7 @@ fn lifecycle_groups_have_dates_and_differ_in_them() {
             }
         }
     }
-    check("date groups must have dates of their own", problems);
+    check("date groups must say something of their own", problems);
 }
 
 /// 3. Every group's `regions` is sorted, without duplicates, and each entry is a Region
@@ -486,7 +487,7 @@ fn every_replacement_has_a_source() {
     check("every replacement must have a source", problems);
 }
 
-/// 8. An explicit `state` is only written on a row without dates, and is `legacy` or `eol`.
+/// 8. An explicit `state` is only written on a row without dates, and is not `active`.
 ///    With dates it would override them on every day (dead data, and wrong on the days before
 ///    the dates reach that state); `active` is what a row without dates is anyway.
 #[test]
