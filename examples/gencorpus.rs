@@ -33,7 +33,7 @@ impl Rng {
     }
 }
 
-/// References in the forms of DESIGN.md: bare, profile, variant, ARNs, LiteLLM, URL-encoded.
+/// References in every form the model-ID grammar reads: bare, profile, variant, ARNs, LiteLLM, URL-encoded.
 const REFERENCES: &[&str] = &[
     "anthropic.claude-3-5-sonnet-20240620-v1:0",
     "us.anthropic.claude-3-5-sonnet-20240620-v1:0",

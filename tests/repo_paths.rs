@@ -7,7 +7,6 @@ use std::path::Path;
 use std::process::Command;
 
 #[test]
-#[ignore = "enabled when rules/generate.py is deleted and the maintenance flow in README.md, rules/README.md and the rules/bedrock.toml header is rewritten"]
 fn no_tracked_file_names_a_path_outside_the_repository() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let listing = Command::new("git")

@@ -3,7 +3,7 @@
 //! For each span the extractor returns, the grammar finds model references; each reference is
 //! looked up in the rules table, its state computed for the as-of date, its replacement chain
 //! resolved, and the rewrite rendered in the form of the original (ARN, geo prefix, encoding).
-//! The safety class follows DESIGN.md: same request-body family in code is safe; a body-family
+//! The safety class: same request-body family in code is safe; a body-family
 //! change, a comment or docstring, or a suggested replacement is review; embeddings,
 //! provisioned-throughput variants, mantle-only IDs and IDs split by an interpolation are
 //! never rewritten by text. How a rewrite is classified lives in [`safety`].
