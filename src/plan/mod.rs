@@ -516,8 +516,10 @@ fn migrate(
             target.id, target.id
         ));
     }
+    let source_answers = finding.state != FindingState::Eol || !finding.still_answers_in.is_empty();
     let (geo, caution) = match choose_geo(
         r,
+        (model, source_answers),
         target_model,
         resolve.region.as_deref(),
         options,
@@ -530,6 +532,17 @@ fn migrate(
             return;
         }
     };
+    if geo.is_none()
+        && !source_answers
+        && let Some(lost) = lost_regions(model, target_model).filter(|l| !l.is_empty())
+    {
+        finding.notes.push(format!(
+            "`{}` is not invocable on demand in {}, where `{}` was; the old model answers nowhere now, so the rewrite is still an improvement there",
+            target.id,
+            lost.join(", "),
+            model.id
+        ));
+    }
     let text = r.render(geo.as_deref(), &target.id);
     info.text = Some(text.clone());
     finding.replacement = Some(info);
@@ -696,10 +709,25 @@ fn add_target_notes(finding: &mut Finding, target: &Hop, model: &Model, alternat
     }
 }
 
+/// The Regions where `source`'s bare ID is on demand and `target`'s is not, when both models
+/// list their on-demand Regions (`None` when either is unknown or needs a profile).
+fn lost_regions<'a>(source: &'a Model, target: &Model) -> Option<Vec<&'a str>> {
+    let listed = |m: &Model| m.on_demand && !m.on_demand_regions.is_empty();
+    (listed(source) && listed(target)).then(|| {
+        source
+            .on_demand_regions
+            .iter()
+            .filter(|r| !target.on_demand_regions.contains(r))
+            .map(String::as_str)
+            .collect()
+    })
+}
+
 /// The geography prefix for the replacement (with a caution that makes the rewrite review),
 /// or why none can be chosen.
 fn choose_geo(
     r: &ModelRef,
+    (source, source_answers): (&Model, bool),
     target: &Model,
     region: Option<&str>,
     options: &PlanOptions,
@@ -740,6 +768,24 @@ fn choose_geo(
             "replacement `{}` has no `{geo}.` inference profile (it has: {}); choose one with --prefix-map {geo}=GEO",
             target.id,
             profiles()
+        ));
+    }
+    if region.is_none()
+        && let Some(lost) = lost_regions(source, target)
+    {
+        // Both models list their on-demand Regions: a bare rewrite works wherever the old
+        // ID did, except in `lost`. That matters only while the old ID still answers.
+        if lost.is_empty() || !source_answers {
+            return Ok((None, None));
+        }
+        return Ok((
+            None,
+            Some(format!(
+                "replacement `{}` is invocable on demand in fewer Regions than `{}`: not in {}; check the Region this code runs in (or pass --region)",
+                target.id,
+                source.id,
+                lost.join(", ")
+            )),
         ));
     }
     if target.invocable_bare(region) {
@@ -953,6 +999,65 @@ lifecycle = [
             "end of life since 2026-09-10 in the Regions AWS named; still answers in ap-northeast-2 (legacy), ca-central-1"
         );
         assert_eq!(f.still_answers_in, ["ap-northeast-2", "ca-central-1"]);
+    }
+
+    /// Region narrowing from data: a bare rewrite to a model on demand in fewer Regions is
+    /// review while the old model still answers, and safe with a note once it answers
+    /// nowhere.
+    #[test]
+    fn region_narrowing_is_computed_from_on_demand_regions() {
+        let table = r#"
+schema_version = 1
+[[model]]
+id = "meta.llama2-13b-chat-v1"
+body = "meta-llama"
+on_demand_regions = ["us-east-1", "us-west-2"]
+lifecycle = [{ legacy = 2026-06-01, eol = 2026-12-01 }]
+replacement = [{ id = "meta.llama3-1-8b-instruct-v1:0", provenance = "official" }]
+[[model]]
+id = "meta.llama3-1-8b-instruct-v1:0"
+body = "meta-llama"
+on_demand_regions = ["us-west-2"]
+[[model]]
+id = "meta.llama3-8b-instruct-v1:0"
+body = "meta-llama"
+on_demand_regions = ["us-east-1", "us-west-2", "eu-west-1"]
+"#;
+        let rules = load_from_str(table, "t.toml").unwrap();
+        let plan_on = |day: &str, src: &str| {
+            let options = PlanOptions {
+                resolve: ResolveOptions {
+                    as_of: day.parse().unwrap(),
+                    region: None,
+                    follow_suggested: false,
+                },
+                profile_prefix: None,
+                prefix_map: Default::default(),
+            };
+            plan_file(src, Language::Python, &rules, &options)
+                .findings
+                .remove(0)
+        };
+        let src = "m = 'meta.llama2-13b-chat-v1'\n";
+        let f = plan_on("2026-07-01", src);
+        assert_eq!(f.state, FindingState::Legacy);
+        assert_eq!(f.fix.as_ref().unwrap().safety, Safety::Review);
+        assert!(
+            f.reason
+                .contains("fewer Regions than `meta.llama2-13b-chat-v1`: not in us-east-1"),
+            "{}",
+            f.reason
+        );
+        let f = plan_on("2026-12-01", src);
+        assert_eq!(f.state, FindingState::Eol);
+        assert_eq!(f.fix.as_ref().unwrap().safety, Safety::Safe);
+        assert!(
+            f.notes
+                .iter()
+                .any(|n| n.contains("not invocable on demand in us-east-1")),
+            "{:?}",
+            f.notes
+        );
     }
 
     #[test]
