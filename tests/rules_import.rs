@@ -76,14 +76,14 @@ fn written_overlay_validates_and_matches_the_record() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         stdout,
-        "ok: overlay.toml (236 models after layering on the embedded table)\n"
+        "ok: overlay.toml (241 models after layering on the embedded table)\n"
     );
 
     // With it layered on, the same listings show no differences (only the notes remain).
     let (code, stdout, stderr) = run(work.path(), &import_args(&["--rules", "overlay.toml"]));
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(
-        stdout.ends_with("no differences from the table; 2 notes\n"),
+        stdout.ends_with("no differences from the table; 5 notes\n"),
         "{stdout}"
     );
 
