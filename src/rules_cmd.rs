@@ -335,7 +335,7 @@ fn show(rules: &Rules, m: &Model, opts: &ResolveOptions) -> String {
         );
     }
     if opts.region.is_none() || status.state == State::Unknown {
-        let answers = lifecycle::still_answers(m, opts.as_of);
+        let answers = lifecycle::still_answers(m, opts.as_of, lifecycle::Scope::Everywhere);
         if !answers.is_empty() && status.state != State::Active {
             state.push_str(&format!(
                 " in the Regions AWS named; still answers in {}",

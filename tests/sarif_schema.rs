@@ -126,7 +126,7 @@ fn scan_of_the_fixture_tree() {
         .iter()
         .map(|r| r["id"].as_str().unwrap())
         .collect();
-    assert_eq!(rule_ids, ["BMG001", "BMG002", "BMG003", "BMG004"]);
+    assert_eq!(rule_ids, ["BMG001", "BMG002", "BMG003", "BMG004", "BMG005"]);
 
     let s = |rule: &str, level: &str, uri: &str, line: u64| {
         (rule.to_string(), level.to_string(), uri.to_string(), line)
@@ -294,4 +294,42 @@ fn an_empty_run_is_valid() {
     assert_eq!(code, 0);
     assert_valid(&log);
     assert_eq!(results(&log).len(), 0);
+}
+
+/// A known model in a Region that no lifecycle notice names is BMG005 (a warning), not an
+/// end-of-life error; in a Region whose notice keeps it active it is not reported at all.
+#[test]
+fn a_region_no_notice_names_is_bmg005() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("app.py"),
+        "MODEL = \"anthropic.claude-3-haiku-20240307-v1:0\"\n",
+    )
+    .unwrap();
+    let (code, log) = sarif(
+        dir.path(),
+        &["scan", "--as-of", "2026-12-01", "--region", "eu-south-1"],
+    );
+    assert_valid(&log);
+    assert_eq!(code, 0, "an unknown state fails no --fail-on");
+    assert_eq!(
+        summary(&log),
+        [("BMG005".into(), "warning".into(), "app.py".into(), 1)]
+    );
+    let text = results(&log)[0]["message"]["text"].as_str().unwrap();
+    assert!(
+        text.contains(
+            "no lifecycle notice names eu-south-1; elsewhere end of life since 2026-09-10"
+        ),
+        "{text}"
+    );
+    let (code, log) = sarif(
+        dir.path(),
+        &["scan", "--as-of", "2026-12-01", "--region", "ca-central-1"],
+    );
+    assert_eq!(code, 0);
+    assert!(results(&log).is_empty(), "{log:#}");
+    let (code, log) = sarif(dir.path(), &["scan", "--as-of", "2026-12-01"]);
+    assert_eq!(code, 1);
+    assert_eq!(summary(&log)[0].0, "BMG001");
 }

@@ -18,7 +18,7 @@ use crate::callsite::{self, Usage};
 use crate::extract::{self, Language, Span, SpanContext, SyntaxError};
 use crate::finding::{CallSite, Edit, Finding, FindingState, Fix, ReplacementInfo, Safety};
 use crate::model_ref::{ArnResource, ModelRef, geos_for_region, looks_like_model_id};
-use crate::rules::lifecycle::{self, Status};
+use crate::rules::lifecycle::{self, Scope, Status};
 use crate::rules::resolve::Hop;
 use crate::rules::{Endpoint, Kind, Model, ResolveOptions, Rules, State};
 
@@ -330,7 +330,12 @@ fn judge(
     {
         resolve.region = Some(arn.region.clone());
     }
-    let status = lifecycle::status(model, resolve.as_of, resolve.region.as_deref());
+    let scope = match (&resolve.region, &r.geo) {
+        (Some(region), _) => Scope::Region(region),
+        (None, Some(geo)) => Scope::Geography(geo),
+        (None, None) => Scope::Everywhere,
+    };
+    let status = lifecycle::status_in(model, resolve.as_of, scope);
     finding.model_name = Some(model.name.clone());
     finding.state = finding_state(status.state);
     finding.legacy_date = status.legacy_date;
@@ -355,7 +360,11 @@ fn judge(
         _ => None,
     };
     if resolve.region.is_none() || unknown_region.is_some() {
-        let answers = lifecycle::still_answers(model, resolve.as_of);
+        let scope = match (&unknown_region, &r.geo) {
+            (None, Some(geo)) => Scope::Geography(geo),
+            _ => Scope::Everywhere,
+        };
+        let answers = lifecycle::still_answers(model, resolve.as_of, scope);
         if !answers.is_empty() && status.state != State::Active {
             finding.lifecycle.push_str(&format!(
                 " in the Regions AWS named; still answers in {}",
@@ -774,19 +783,27 @@ fn choose_geo(
         && let Some(lost) = lost_regions(source, target)
     {
         // Both models list their on-demand Regions: a bare rewrite works wherever the old
-        // ID did, except in `lost`. That matters only while the old ID still answers.
-        if lost.is_empty() || !source_answers {
+        // ID did, except in `lost`.
+        if lost.is_empty() {
             return Ok((None, None));
         }
-        return Ok((
-            None,
-            Some(format!(
-                "replacement `{}` is invocable on demand in fewer Regions than `{}`: not in {}; check the Region this code runs in (or pass --region)",
-                target.id,
-                source.id,
-                lost.join(", ")
-            )),
-        ));
+        if target.profiles.is_empty() {
+            // The bare ID is the only way to call the target. Losing Regions matters only
+            // while the old ID still answers; otherwise the rewrite is still an improvement.
+            if !source_answers {
+                return Ok((None, None));
+            }
+            return Ok((
+                None,
+                Some(format!(
+                    "replacement `{}` is invocable on demand in fewer Regions than `{}`: not in {}; check the Region this code runs in (or pass --region)",
+                    target.id,
+                    source.id,
+                    lost.join(", ")
+                )),
+            ));
+        }
+        // Otherwise an inference profile reaches the target from more Regions: below.
     }
     if target.invocable_bare(region) {
         return Ok((None, None));

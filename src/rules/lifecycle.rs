@@ -94,6 +94,57 @@ fn status_of(groups: &[&Lifecycle], as_of: NaiveDate, explicit: Option<State>) -
     }
 }
 
+/// Where a reference runs, as far as it is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    /// Anywhere: the most urgent named dates apply.
+    Everywhere,
+    /// One Region (`--region`, an ARN's Region): its own dates.
+    Region(&'a str),
+    /// The destination Regions of a cross-Region inference profile (`us.`, `eu.`, `jp.` …):
+    /// the most urgent dates among the groups naming one of them.
+    Geography(&'a str),
+}
+
+/// True when a cross-Region inference profile with geography prefix `geo` can route to
+/// `region` (its destination Regions: `us.` → `us-*` but not GovCloud, `jp.` → Tokyo and
+/// Osaka …). An unknown prefix and `global.` cover every Region.
+pub fn geo_covers(geo: &str, region: &str) -> bool {
+    match geo {
+        "us" => region.starts_with("us-") && !region.starts_with("us-gov-"),
+        "us-gov" => region.starts_with("us-gov-"),
+        "eu" => region.starts_with("eu-"),
+        "apac" => region.starts_with("ap-"),
+        "jp" => matches!(region, "ap-northeast-1" | "ap-northeast-3"),
+        "au" => matches!(region, "ap-southeast-2" | "ap-southeast-4"),
+        "in" => matches!(region, "ap-south-1" | "ap-south-2"),
+        "ca" => region.starts_with("ca-"),
+        _ => true,
+    }
+}
+
+/// The status of `model` on `as_of` where `scope` says the reference runs. See [`status`];
+/// with a geography, the groups naming one of its Regions (and the group for every other
+/// Region) decide — when no group names one, the most urgent named dates apply.
+pub fn status_in(model: &Model, as_of: NaiveDate, scope: Scope) -> Status {
+    match scope {
+        Scope::Everywhere => status(model, as_of, None),
+        Scope::Region(r) => status(model, as_of, Some(r)),
+        Scope::Geography(geo) => {
+            let groups: Vec<&Lifecycle> = model
+                .lifecycle
+                .iter()
+                .filter(|g| g.regions.is_empty() || g.regions.iter().any(|r| geo_covers(geo, r)))
+                .collect();
+            if groups.iter().any(|g| !g.regions.is_empty()) {
+                status_of(&groups, as_of, model.explicit_state)
+            } else {
+                status(model, as_of, None)
+            }
+        }
+    }
+}
+
 /// The status of `model` on `as_of`, in `region` or (with `None`) by the most urgent named
 /// dates. In a Region that no notice covers the state is [`State::Unknown`] and no date
 /// applies.
@@ -117,10 +168,14 @@ pub fn status(model: &Model, as_of: NaiveDate, region: Option<&str>) -> Status {
     status_of(&groups, as_of, model.explicit_state)
 }
 
-/// The Regions that `model`'s groups name where it still answers on `as_of` — active or
-/// legacy, not end of life — with the state there, sorted by Region. Empty when the model
+/// The Regions that `model`'s groups name within `scope` where it still answers on `as_of`
+/// — active or legacy, not end of life — with the state there, sorted by Region. Empty when the model
 /// has an explicit state or no group names Regions.
-pub fn still_answers(model: &Model, as_of: NaiveDate) -> Vec<(&str, State)> {
+pub fn still_answers<'a>(
+    model: &'a Model,
+    as_of: NaiveDate,
+    scope: Scope,
+) -> Vec<(&'a str, State)> {
     if model.explicit_state.is_some() {
         return vec![];
     }
@@ -128,6 +183,11 @@ pub fn still_answers(model: &Model, as_of: NaiveDate) -> Vec<(&str, State)> {
         .lifecycle
         .iter()
         .flat_map(|g| g.regions.iter().map(String::as_str))
+        .filter(|r| match scope {
+            Scope::Everywhere => true,
+            Scope::Region(region) => *r == region,
+            Scope::Geography(geo) => geo_covers(geo, r),
+        })
         .filter_map(|r| {
             let state = status(model, as_of, Some(r)).state;
             matches!(state, State::Active | State::Legacy).then_some((r, state))
@@ -218,6 +278,21 @@ mod tests {
     }
 
     #[test]
+    fn a_geography_takes_the_most_urgent_dates_of_its_regions() {
+        let m = split();
+        let s = status_in(&m, d("2026-04-01"), Scope::Geography("apac"));
+        assert_eq!(s.state, State::Legacy);
+        assert_eq!(s.eol_date, Some(d("2026-07-30")));
+        let s = status_in(&m, d("2026-04-01"), Scope::Geography("us"));
+        assert_eq!(s.eol_date, Some(d("2026-03-01")));
+        // No group names a Canadian Region: the most urgent named dates apply.
+        let s = status_in(&m, d("2026-04-01"), Scope::Geography("ca"));
+        assert_eq!(s.eol_date, Some(d("2026-03-01")));
+        assert!(geo_covers("jp", "ap-northeast-3") && !geo_covers("jp", "ap-northeast-2"));
+        assert!(!geo_covers("us", "us-gov-west-1") && geo_covers("global", "sa-east-1"));
+    }
+
+    #[test]
     fn groups_without_regions_apply_to_unnamed_regions() {
         let m = model(vec![
             group(&[], "2025-10-28", "2026-01-27", "2026-04-28"),
@@ -256,7 +331,7 @@ mod tests {
         assert_eq!(status(&m, day, Some("us-east-1")).state, State::Eol);
         assert_eq!(status(&m, day, Some("eu-south-1")).state, State::Unknown);
         assert_eq!(
-            still_answers(&m, day),
+            still_answers(&m, day, Scope::Everywhere),
             [
                 ("ap-northeast-2", State::Legacy),
                 ("ca-central-1", State::Active),
@@ -264,7 +339,16 @@ mod tests {
             ]
         );
         // Before the legacy date every named Region still answers.
-        assert_eq!(still_answers(&m, d("2026-01-01")).len(), 5);
+        assert_eq!(
+            still_answers(&m, d("2026-01-01"), Scope::Everywhere).len(),
+            5
+        );
+        // A `us.` profile routes to US Regions only: Claude 3 Haiku answers in none of them.
+        assert!(still_answers(&m, day, Scope::Geography("us")).is_empty());
+        assert_eq!(
+            still_answers(&m, day, Scope::Geography("apac")),
+            [("ap-northeast-2", State::Legacy)]
+        );
     }
 
     #[test]
@@ -274,7 +358,7 @@ mod tests {
             status(&m, d("2026-12-01"), Some("eu-south-1")).state,
             State::Active
         );
-        assert!(still_answers(&m, d("2026-12-01")).is_empty());
+        assert!(still_answers(&m, d("2026-12-01"), Scope::Everywhere).is_empty());
     }
 
     #[test]

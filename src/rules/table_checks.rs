@@ -594,7 +594,6 @@ fn embeddings_are_replaced_only_by_embeddings() {
 ///     Bedrock"). A dead end fails on every row that leads to it; fixing the row where the
 ///     chains stop fixes them all.
 #[test]
-#[ignore = "enabled when the 2026-12 data lands"]
 fn every_retired_model_reaches_an_active_successor_or_says_there_is_none() {
     let (y, m, d) = SUCCESSOR_DATE;
     let as_of = NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN);
