@@ -16,12 +16,13 @@ use chrono::NaiveDate;
 use super::load::SCHEMA_VERSION;
 use super::{Endpoint, Kind, Lifecycle, Model, Replacement, Rules};
 
-/// The comment that opens the embedded table.
+/// The comment that opens every rendered table (the embedded one and a company's own).
 pub const HEADER: &str = "\
-# The Amazon Bedrock model lifecycle table of bedrock-migrate, embedded in the binary.
-# Hand-maintained and reviewed: every row cites its sources. Format and how to update it:
-# rules/README.md. `cargo test` checks every row, and that this file is exactly what
-# `bedrock-migrate rules merge --into rules/bedrock.toml` writes (sorted, byte-stable).
+# Amazon Bedrock model lifecycle table in the bedrock-migrate rules format (rules/README.md
+# of bedrock-migrate). Hand-maintained: every row cites its sources. Kept in the form that
+# `bedrock-migrate rules merge --into FILE` writes (sorted by model ID, byte-stable); comments
+# are not kept, so prose goes in `notes` or `citation`. bedrock-migrate's `cargo test`
+# checks its embedded table row by row.
 ";
 
 /// Arrays longer than this (rendered on one line) are written one element per line.
