@@ -5,7 +5,7 @@ use std::io::Write;
 
 use anyhow::{Context as _, Result};
 use bedrock_migrate::model_ref::Grammar;
-use bedrock_migrate::plan::{describe_answers, describe_status};
+use bedrock_migrate::plan::describe_lifecycle;
 use bedrock_migrate::rules::{self, Model, ResolveOptions, Rules, State, Status, lifecycle};
 use serde::Serialize;
 
@@ -326,22 +326,13 @@ fn show(rules: &Rules, m: &Model, opts: &ResolveOptions) -> String {
     let mut out = String::new();
     let status: Status = lifecycle::status(m, opts.as_of, opts.region.as_deref());
     let _ = writeln!(out, "{} ({})", m.id, m.name);
-    let mut state = describe_status(&status);
-    if let (Some(region), State::Unknown) = (&opts.region, status.state) {
-        let named = lifecycle::status(m, opts.as_of, None);
-        state = format!(
-            "unknown in {region}: no lifecycle notice names it; elsewhere {}",
-            describe_status(&named)
-        );
-    }
-    if opts.region.is_none() || status.state == State::Unknown {
-        let answers = lifecycle::still_answers(m, opts.as_of, lifecycle::Scope::Everywhere);
-        if !answers.is_empty() && status.state != State::Active {
-            state.push_str(&format!(
-                " in the Regions AWS named; still answers in {}",
-                describe_answers(&answers)
-            ));
-        }
+    let scope = match &opts.region {
+        Some(region) => lifecycle::Scope::Region(region),
+        None => lifecycle::Scope::Everywhere,
+    };
+    let mut state = describe_lifecycle(m, opts.as_of, scope).text;
+    if status.state == State::Unknown && opts.region.is_some() {
+        state = format!("unknown: {state}");
     }
     let _ = writeln!(out, "  state on {}: {state}", opts.as_of);
     let _ = writeln!(

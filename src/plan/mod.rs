@@ -335,44 +335,26 @@ fn judge(
         (None, Some(geo)) => Scope::Geography(geo),
         (None, None) => Scope::Everywhere,
     };
-    let status = lifecycle::status_in(model, resolve.as_of, scope);
+    let described = describe_lifecycle(model, resolve.as_of, scope);
+    let status = described.status;
     finding.model_name = Some(model.name.clone());
     finding.state = finding_state(status.state);
     finding.legacy_date = status.legacy_date;
     finding.extended_access_date = status.extended_access_date;
     finding.eol_date = status.eol_date;
-    finding.lifecycle = describe_status(&status);
     finding.notes = model.notes.clone();
     if status.state == State::Active {
+        finding.lifecycle = describe_status(&status);
         finding.safety = None;
         finding.reason = "nothing to do".into();
         return Some(finding);
     }
+    finding.lifecycle = described.text;
+    finding.still_answers_in = described.still_answers_in;
     let unknown_region = match (&resolve.region, status.state) {
-        (Some(region), State::Unknown) => {
-            let named = lifecycle::status(model, resolve.as_of, None);
-            finding.lifecycle = format!(
-                "no lifecycle notice names {region}; elsewhere {}",
-                describe_status(&named)
-            );
-            Some(region.clone())
-        }
+        (Some(region), State::Unknown) => Some(region.clone()),
         _ => None,
     };
-    if resolve.region.is_none() || unknown_region.is_some() {
-        let scope = match (&unknown_region, &r.geo) {
-            (None, Some(geo)) => Scope::Geography(geo),
-            _ => Scope::Everywhere,
-        };
-        let answers = lifecycle::still_answers(model, resolve.as_of, scope);
-        if !answers.is_empty() && status.state != State::Active {
-            finding.lifecycle.push_str(&format!(
-                " in the Regions AWS named; still answers in {}",
-                describe_answers(&answers)
-            ));
-            finding.still_answers_in = answers.iter().map(|(r, _)| r.to_string()).collect();
-        }
-    }
     migrate(
         &mut finding,
         r,
@@ -648,6 +630,54 @@ fn no_target_reason(resolution: &crate::rules::Resolution) -> String {
         ));
     }
     reason
+}
+
+/// A model's lifecycle where a reference runs, as reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LifecycleDescription {
+    /// The state and dates in the scope.
+    pub status: Status,
+    /// In words: "end of life since 2026-09-10 in the Regions AWS named; still answers in
+    /// ca-central-1", or "no lifecycle notice names eu-south-1; elsewhere …".
+    pub text: String,
+    /// The Regions named in the text where the model still answers.
+    pub still_answers_in: Vec<String>,
+}
+
+/// Describe `model`'s lifecycle on `as_of` in `scope`: the state and dates there; where no
+/// notice names the Region, the most urgent named state instead; and, unless one named
+/// Region was evaluated, the Regions (within the scope's geography) where a retired model
+/// still answers. `rules show` and every finding say it the same way.
+pub fn describe_lifecycle(model: &Model, as_of: NaiveDate, scope: Scope) -> LifecycleDescription {
+    let status = lifecycle::status_in(model, as_of, scope);
+    let (mut text, answers_scope) = match (scope, status.state) {
+        (Scope::Region(region), State::Unknown) => (
+            format!(
+                "no lifecycle notice names {region}; elsewhere {}",
+                describe_status(&lifecycle::status(model, as_of, None))
+            ),
+            Some(Scope::Everywhere),
+        ),
+        (Scope::Region(_), _) => (describe_status(&status), None),
+        (other, _) => (describe_status(&status), Some(other)),
+    };
+    let answers = match answers_scope {
+        Some(scope) if status.state != State::Active => {
+            lifecycle::still_answers(model, as_of, scope)
+        }
+        _ => vec![],
+    };
+    if !answers.is_empty() {
+        text.push_str(&format!(
+            " in the Regions AWS named; still answers in {}",
+            describe_answers(&answers)
+        ));
+    }
+    LifecycleDescription {
+        status,
+        text,
+        still_answers_in: answers.iter().map(|(r, _)| r.to_string()).collect(),
+    }
 }
 
 /// "ap-northeast-2 (legacy), ca-central-1, sa-east-1": Regions where a model still
@@ -933,6 +963,17 @@ lifecycle = [
         plan_in(src, prefix, None)
     }
 
+    /// Options that evaluate states on `day`, with no Region, prefix or prefix map.
+    fn options_on(day: &str) -> PlanOptions {
+        PlanOptions {
+            resolve: ResolveOptions {
+                as_of: day.parse().unwrap(),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
     fn plan_in(src: &str, prefix: Option<&str>, region: Option<&str>) -> Vec<Finding> {
         let rules = load_from_str(TABLE, "t.toml").unwrap();
         let options = PlanOptions {
@@ -1042,16 +1083,7 @@ on_demand_regions = ["us-east-1", "us-west-2", "eu-west-1"]
 "#;
         let rules = load_from_str(table, "t.toml").unwrap();
         let plan_on = |day: &str, src: &str| {
-            let options = PlanOptions {
-                resolve: ResolveOptions {
-                    as_of: day.parse().unwrap(),
-                    region: None,
-                    follow_suggested: false,
-                },
-                profile_prefix: None,
-                prefix_map: Default::default(),
-            };
-            plan_file(src, Language::Python, &rules, &options)
+            plan_file(src, Language::Python, &rules, &options_on(day))
                 .findings
                 .remove(0)
         };
@@ -1165,13 +1197,7 @@ on_demand_regions = ["us-east-1", "us-west-2", "eu-west-1"]
     #[test]
     fn prefix_map_moves_a_prefix_that_does_not_carry_over() {
         let rules = load_from_str(TABLE, "t.toml").unwrap();
-        let mut options = PlanOptions {
-            resolve: ResolveOptions {
-                as_of: "2026-11-21".parse().unwrap(),
-                ..Default::default()
-            },
-            ..Default::default()
-        };
+        let mut options = options_on("2026-11-21");
         options.prefix_map.insert("apac".into(), "jp".into());
         let src = "m = 'apac.anthropic.claude-3-5-sonnet-20240620-v1:0'\n";
         let f = &plan_file(src, Language::Python, &rules, &options).findings[0];
@@ -1198,13 +1224,7 @@ on_demand_regions = ["us-east-1", "us-west-2", "eu-west-1"]
     #[test]
     fn iam_policy_resources_keep_the_foundation_model_arn() {
         let rules = load_from_str(TABLE, "t.toml").unwrap();
-        let options = PlanOptions {
-            resolve: ResolveOptions {
-                as_of: "2026-11-21".parse().unwrap(),
-                ..Default::default()
-            },
-            ..Default::default()
-        };
+        let options = options_on("2026-11-21");
         let text = "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0";
         let source = format!("\"{text}\"");
         let r = &rules.grammar().find(text)[0];
@@ -1400,14 +1420,7 @@ on_demand_regions = ["us-east-1", "us-west-2", "eu-west-1"]
     #[test]
     fn syntax_errors_make_fixes_review() {
         let rules = load_from_str(TABLE, "t.toml").unwrap();
-        let options = PlanOptions {
-            resolve: ResolveOptions {
-                as_of: "2026-11-21".parse().unwrap(),
-                ..Default::default()
-            },
-            profile_prefix: None,
-            prefix_map: Default::default(),
-        };
+        let options = options_on("2026-11-21");
         let plan = plan_file(
             "m = ('meta.llama2-13b-chat-v1'\n",
             Language::Python,
