@@ -159,7 +159,7 @@ pub fn execute(args: &RunArgs, mode: Mode) -> Result<Outcome> {
         resolve: ResolveOptions {
             as_of,
             region: args.rules.region.clone(),
-            follow_suggested: args.suggested,
+            official_only: args.official_only,
         },
         profile_prefix: args
             .profile_prefix

@@ -113,8 +113,14 @@ pub struct RunArgs {
     #[arg(long)]
     pub unsafe_fixes: bool,
 
-    /// Follow suggested (non-AWS) replacements where AWS publishes none.
+    /// Follow only AWS's official replacements and your policies. By default, where AWS
+    /// published none, the table's suggested successor (least-breaking active model of the
+    /// same provider, with its source) is followed too.
     #[arg(long)]
+    pub official_only: bool,
+
+    /// Accepted for compatibility: suggested successors are followed by default now.
+    #[arg(long, hide = true)]
     pub suggested: bool,
 
     /// Lowest lifecycle state that makes the exit status 1.

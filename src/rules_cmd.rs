@@ -238,7 +238,7 @@ fn setup(common: &RulesCommon) -> Result<(Rules, ResolveOptions)> {
     let opts = ResolveOptions {
         as_of: common.as_of.unwrap_or_else(today),
         region: common.region.clone(),
-        follow_suggested: false,
+        official_only: false,
     };
     Ok((rules, opts))
 }

@@ -3,8 +3,9 @@
 //! For each span the extractor returns, the grammar finds model references; each reference is
 //! looked up in the rules table, its state computed for the as-of date, its replacement chain
 //! resolved, and the rewrite rendered in the form of the original (ARN, geo prefix, encoding).
-//! The safety class: same request-body family in code is safe; a body-family
-//! change, a comment or docstring, or a suggested replacement is review; embeddings,
+//! The safety class: same request-body family in code is safe, whoever recommends the
+//! replacement (provenance is shown, not judged); a body-family change, a comment or
+//! docstring is review; embeddings,
 //! provisioned-throughput variants, mantle-only IDs and IDs split by an interpolation are
 //! never rewritten by text. How a rewrite is classified lives in [`safety`].
 
@@ -625,7 +626,7 @@ fn no_target_reason(resolution: &crate::rules::Resolution) -> String {
     if let Some(s) = &resolution.suggestion {
         let source = s.source.as_deref().unwrap_or("unsourced");
         reason.push_str(&format!(
-            "; suggested: `{}` ({source}; apply with --suggested)",
+            "; suggested: `{}` ({source}; followed unless --official-only)",
             s.id
         ));
     }
@@ -980,7 +981,7 @@ lifecycle = [
             resolve: ResolveOptions {
                 as_of: "2026-11-21".parse().unwrap(),
                 region: region.map(str::to_string),
-                follow_suggested: false,
+                official_only: true,
             },
             profile_prefix: prefix.map(str::to_string),
             prefix_map: Default::default(),
@@ -1464,7 +1465,7 @@ on_demand_regions = ["us-east-1", "us-west-2", "eu-west-1"]
                     resolve: ResolveOptions {
                         as_of: as_of.parse().unwrap(),
                         region: None,
-                        follow_suggested: true,
+                        official_only: false,
                     },
                     profile_prefix: prefix.map(str::to_string),
                     prefix_map: Default::default(),

@@ -529,8 +529,11 @@ mod tests {
     fn plan(source: &str, path: &str) -> FileReport {
         let rules = load_default().unwrap();
         let options = PlanOptions {
+            // Official chains only: these tests are about rendering, and must not move
+            // when the table's suggested successors change.
             resolve: ResolveOptions {
                 as_of: "2026-11-21".parse().unwrap(),
+                official_only: true,
                 ..Default::default()
             },
             profile_prefix: Some("us".into()),

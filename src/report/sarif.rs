@@ -557,8 +557,11 @@ mod tests {
     fn files(source: &str, path: &str) -> Vec<FileReport> {
         let rules = load_default().unwrap();
         let options = PlanOptions {
+            // Official chains only: these tests are about rendering, and must not move
+            // when the table's suggested successors change.
             resolve: ResolveOptions {
                 as_of: "2026-11-21".parse().unwrap(),
+                official_only: true,
                 ..Default::default()
             },
             profile_prefix: Some("us".into()),

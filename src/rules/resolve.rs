@@ -24,8 +24,9 @@ pub struct ResolveOptions {
     pub as_of: NaiveDate,
     /// Evaluate one Region's dates instead of the most urgent ones.
     pub region: Option<String>,
-    /// Follow `suggested` replacements as if they were official (`--suggested`).
-    pub follow_suggested: bool,
+    /// Follow only `policy` and `official` replacements (`--official-only`); by default a
+    /// `suggested` one is followed where neither exists.
+    pub official_only: bool,
 }
 
 /// One step of a replacement chain.
@@ -62,13 +63,13 @@ impl Resolution {
 }
 
 /// The replacement to follow from `model`: a user policy first, then AWS's official one,
-/// then (only on request) a suggested one.
-fn pick(model: &Model, follow_suggested: bool) -> Option<&Replacement> {
+/// then (unless `official_only`) a suggested one.
+fn pick(model: &Model, official_only: bool) -> Option<&Replacement> {
     let by = |p: Provenance| model.replacements.iter().find(|r| r.provenance == p);
     by(Provenance::Policy)
         .or_else(|| by(Provenance::Official))
         .or_else(|| {
-            follow_suggested
+            (!official_only)
                 .then(|| by(Provenance::Suggested))
                 .flatten()
         })
@@ -82,7 +83,7 @@ impl Rules {
             return resolution;
         };
         let mut seen: HashSet<&str> = HashSet::from([current.id.as_str()]);
-        while let Some(next) = pick(current, options.follow_suggested) {
+        while let Some(next) = pick(current, options.official_only) {
             if resolution.chain.is_empty() {
                 resolution.alternatives = current
                     .replacements
@@ -118,7 +119,7 @@ impl Rules {
             }
             current = model;
         }
-        if resolution.target.is_none() && !options.follow_suggested {
+        if resolution.target.is_none() && options.official_only {
             let start = self.get(id).into_iter();
             let along = resolution.chain.iter().filter_map(|h| self.get(&h.id));
             resolution.suggestion = start.chain(along).find_map(|m| {
@@ -190,7 +191,7 @@ profiles = ["us"]
         ResolveOptions {
             as_of: date.parse().unwrap(),
             region: None,
-            follow_suggested: false,
+            official_only: true,
         }
     }
 
@@ -253,7 +254,7 @@ id = "anthropic.claude-opus-4-8"
             "anthropic.claude-opus-4-1-20250805-v1:0"
         );
         let mut o = opts("2026-11-21");
-        o.follow_suggested = true;
+        o.official_only = false;
         let r = rules.resolve(id, &o);
         assert_eq!(r.target.unwrap().id, "anthropic.claude-opus-4-8");
         assert_eq!(r.chain.len(), 2);
@@ -273,7 +274,7 @@ id = "anthropic.claude-opus-4-8"
             "anthropic.claude-haiku-4-5-20251001-v1:0"
         );
         let mut o = opts("2026-11-21");
-        o.follow_suggested = true;
+        o.official_only = false;
         let r = rules.resolve(id, &o);
         let t = r.target.unwrap();
         assert_eq!(t.provenance, Provenance::Suggested);
