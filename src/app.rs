@@ -165,7 +165,17 @@ pub fn execute(args: &RunArgs, mode: Mode) -> Result<Outcome> {
             .profile_prefix
             .clone()
             .or_else(|| rules.settings().profile_prefix.clone()),
+        profile_prefix_origin: if args.profile_prefix.is_some() {
+            Some("--profile-prefix".into())
+        } else {
+            rules
+                .settings()
+                .profile_prefix
+                .as_ref()
+                .map(|_| "profile_prefix in the configuration".into())
+        },
         prefix_map,
+        repository_region: None,
     };
     let deadline = args
         .eol_within

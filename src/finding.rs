@@ -155,6 +155,10 @@ pub struct Finding {
     pub still_answers_in: Vec<String>,
     /// The chosen replacement, if any.
     pub replacement: Option<ReplacementInfo>,
+    /// Which evidence chose the geography prefix of the replacement, when one is written:
+    /// `eu. from region_name="eu-west-1" at 3:37`, `us. from AWS_REGION=us-east-1 in .env:2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile_evidence: Option<String>,
     /// `None` for references that need nothing (active models); otherwise how a rewrite
     /// of this reference is classified, even when no automatic rewrite exists.
     pub safety: Option<Safety>,

@@ -383,14 +383,17 @@ pub fn looks_like_model_id(id: &str) -> bool {
 }
 
 /// The geography prefixes that serve an AWS Region, most specific first: the candidates
-/// for a profile prefix when a reference names its Region in an ARN.
+/// for a profile prefix when the code's Region is known (an ARN's Region, the client's Region
+/// at the call, `--region`, the repository's configuration).
 pub fn geos_for_region(region: &str) -> &'static [&'static str] {
     match region {
         r if r.starts_with("us-gov-") => &["us-gov"],
-        r if r.starts_with("us-") || r.starts_with("ca-") => &["us"],
+        r if r.starts_with("us-") => &["us"],
+        r if r.starts_with("ca-") => &["ca", "us"],
         r if r.starts_with("eu-") || r.starts_with("il-") => &["eu"],
         "ap-northeast-1" | "ap-northeast-3" => &["jp", "apac"],
         "ap-southeast-2" | "ap-southeast-4" | "ap-southeast-6" => &["au", "apac"],
+        "ap-south-1" | "ap-south-2" => &["in", "apac"],
         r if r.starts_with("ap-") => &["apac"],
         _ => &[],
     }
@@ -669,7 +672,10 @@ mod tests {
         assert_eq!(geos_for_region("eu-west-3"), ["eu"]);
         assert_eq!(geos_for_region("ap-northeast-1"), ["jp", "apac"]);
         assert_eq!(geos_for_region("ap-southeast-2"), ["au", "apac"]);
-        assert_eq!(geos_for_region("ap-south-1"), ["apac"]);
+        assert_eq!(geos_for_region("ap-south-1"), ["in", "apac"]);
+        assert_eq!(geos_for_region("ap-southeast-1"), ["apac"]);
+        assert_eq!(geos_for_region("ca-central-1"), ["ca", "us"]);
+        assert!(geos_for_region("sa-east-1").is_empty());
         assert!(geos_for_region("").is_empty());
     }
 }

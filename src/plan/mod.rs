@@ -33,6 +33,40 @@ pub struct PlanOptions {
     /// Old geography prefix → new one, for replacements without a profile in the old
     /// geography (`apac` → `jp`).
     pub prefix_map: std::collections::BTreeMap<String, String>,
+    /// Where `profile_prefix` came from, for messages (`--profile-prefix`, or
+    /// `profile_prefix in .bedrock-migrate.toml`).
+    pub profile_prefix_origin: Option<String>,
+    /// The one Region the repository's own files name (`AWS_REGION` in `.env`, samconfig,
+    /// serverless, Terraform provider, CDK env), used when nothing closer says where the code
+    /// runs.
+    pub repository_region: Option<RegionEvidence>,
+}
+
+/// A Region and where it was read, for choosing a geography prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionEvidence {
+    /// The Region (`eu-west-1`).
+    pub region: String,
+    /// Where it was read, as shown to users: `AWS_REGION=eu-west-1 in .env:3`.
+    pub origin: String,
+}
+
+/// The geography prefix chosen for a replacement, a caution that makes the rewrite review,
+/// and the evidence that chose the prefix.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct GeoChoice {
+    geo: Option<String>,
+    caution: Option<String>,
+    evidence: Option<String>,
+}
+
+/// Where the code that holds a reference runs, strongest evidence first, for a replacement
+/// that needs an inference profile.
+struct Whereabouts<'a> {
+    /// `--region` (or the Region of the reference's ARN).
+    region: Option<&'a str>,
+    /// The Region of the client at the call the literal reaches.
+    call_site: Option<&'a RegionEvidence>,
 }
 
 /// The findings of one file.
@@ -294,6 +328,7 @@ fn judge(
         extended_access_date: None,
         eol_date: None,
         still_answers_in: Vec::new(),
+        profile_evidence: None,
         replacement: None,
         safety: Some(Safety::Review),
         fix: None,
@@ -509,11 +544,20 @@ fn migrate(
         ));
     }
     let source_answers = finding.state != FindingState::Eol || !finding.still_answers_in.is_empty();
-    let (geo, caution) = match choose_geo(
+    let call_site = call_site_region(context);
+    let whereabouts = Whereabouts {
+        region: resolve.region.as_deref(),
+        call_site: call_site.as_ref(),
+    };
+    let GeoChoice {
+        geo,
+        caution,
+        evidence,
+    } = match choose_geo(
         r,
         (model, source_answers),
         target_model,
-        resolve.region.as_deref(),
+        &whereabouts,
         options,
         policy_resource,
     ) {
@@ -524,6 +568,10 @@ fn migrate(
             return;
         }
     };
+    let caution = caution.or_else(|| {
+        added_prefix_caution(r, geo.as_deref(), finding.key.as_deref(), context.usages)
+    });
+    finding.profile_evidence = evidence;
     if geo.is_none()
         && !source_answers
         && let Some(lost) = lost_regions(model, target_model).filter(|l| !l.is_empty())
@@ -769,16 +817,21 @@ fn choose_geo(
     r: &ModelRef,
     (source, source_answers): (&Model, bool),
     target: &Model,
-    region: Option<&str>,
+    whereabouts: &Whereabouts,
     options: &PlanOptions,
     policy_resource: bool,
-) -> Result<(Option<String>, Option<String>), String> {
+) -> Result<GeoChoice, String> {
     let profiles = || {
         if target.profiles.is_empty() {
             "none".to_string()
         } else {
             target.profiles.join(", ")
         }
+    };
+    let chosen = |geo: &str, evidence: String| GeoChoice {
+        geo: Some(geo.to_string()),
+        caution: None,
+        evidence: Some(format!("{geo}. {evidence}")),
     };
     let arn_region = r
         .arn
@@ -787,11 +840,11 @@ fn choose_geo(
         .filter(|s| !s.is_empty());
     if let Some(geo) = &r.geo {
         if target.has_profile(geo) {
-            return Ok((Some(geo.clone()), None));
+            return Ok(chosen(geo, "kept from the reference".into()));
         }
         if let Some(mapped) = options.prefix_map.get(geo) {
             if target.has_profile(mapped) {
-                return Ok((Some(mapped.clone()), None));
+                return Ok(chosen(mapped, format!("from --prefix-map {geo}={mapped}")));
             }
             return Err(format!(
                 "replacement `{}` has neither a `{geo}.` nor a `{mapped}.` inference profile (it has: {}); change --prefix-map",
@@ -799,10 +852,10 @@ fn choose_geo(
                 profiles()
             ));
         }
-        if let Some(found) =
-            arn_region.and_then(|reg| geos_for_region(reg).iter().find(|g| target.has_profile(g)))
+        if let Some(reg) = arn_region
+            && let Some(found) = geos_for_region(reg).iter().find(|g| target.has_profile(g))
         {
-            return Ok((Some(found.to_string()), None));
+            return Ok(chosen(found, format!("from the ARN's Region {reg}")));
         }
         return Err(format!(
             "replacement `{}` has no `{geo}.` inference profile (it has: {}); choose one with --prefix-map {geo}=GEO",
@@ -810,70 +863,173 @@ fn choose_geo(
             profiles()
         ));
     }
+    let region = whereabouts
+        .region
+        .or(whereabouts.call_site.map(|c| c.region.as_str()));
     if region.is_none()
         && let Some(lost) = lost_regions(source, target)
     {
         // Both models list their on-demand Regions: a bare rewrite works wherever the old
         // ID did, except in `lost`.
         if lost.is_empty() {
-            return Ok((None, None));
+            return Ok(GeoChoice::default());
         }
         if target.profiles.is_empty() {
             // The bare ID is the only way to call the target. Losing Regions matters only
             // while the old ID still answers; otherwise the rewrite is still an improvement.
             if !source_answers {
-                return Ok((None, None));
+                return Ok(GeoChoice::default());
             }
-            return Ok((
-                None,
-                Some(format!(
+            return Ok(GeoChoice {
+                caution: Some(format!(
                     "replacement `{}` is invocable on demand in fewer Regions than `{}`: not in {}; check the Region this code runs in (or pass --region)",
                     target.id,
                     source.id,
                     lost.join(", ")
                 )),
-            ));
+                ..GeoChoice::default()
+            });
         }
         // Otherwise an inference profile reaches the target from more Regions: below.
     }
     if target.invocable_bare(region) {
-        return Ok((None, None));
+        return Ok(GeoChoice::default());
     }
     if target.on_demand && target.profiles.is_empty() {
         // No profile exists: the bare ID is the only way to call it, in some Regions.
-        return Ok((
-            None,
-            Some(format!(
+        return Ok(GeoChoice {
+            caution: Some(format!(
                 "replacement `{}` is invocable on demand only in {}; check the Region this code runs in (or pass --region)",
                 target.id,
                 target.on_demand_regions.join(", ")
             )),
-        ));
+            ..GeoChoice::default()
+        });
     }
     if r.arn.as_ref().map(|a| a.resource_type) == Some(ArnResource::FoundationModel) {
         if policy_resource {
             // An IAM policy must allow the foundation model in every destination Region of
             // the profile: the foundation-model ARN stays, with the new ID.
-            return Ok((None, None));
+            return Ok(GeoChoice::default());
         }
         return Err(format!(
             "replacement `{}` cannot be invoked on demand, so a foundation-model ARN cannot call it; use an inference-profile ARN (…:ACCOUNT:inference-profile/GEO.{})",
             target.id, target.id
         ));
     }
-    match &options.profile_prefix {
-        Some(p) if target.has_profile(p) => Ok((Some(p.clone()), None)),
-        Some(p) => Err(format!(
-            "replacement `{}` has no `{p}.` inference profile (it has: {}); pass another --profile-prefix",
-            target.id,
-            profiles()
-        )),
-        None => Err(format!(
-            "replacement `{}` can only be invoked through an inference profile; pass --profile-prefix with one of: {}",
-            target.id,
-            profiles()
-        )),
+    // The strongest evidence of where the code runs picks the geography (DESIGN of the
+    // geography choice: README, "Geography prefixes").
+    let by_region = |region: &str, origin: String| -> Result<GeoChoice, String> {
+        match geos_for_region(region)
+            .iter()
+            .find(|g| target.has_profile(g))
+        {
+            Some(geo) => Ok(chosen(geo, origin)),
+            None => global_fallback(
+                target,
+                origin.clone(),
+                format!(
+                    "no `{}` inference profile of `{}` serves {region} ({origin})",
+                    geos_for_region(region)
+                        .first()
+                        .map_or("regional".to_string(), |g| format!("{g}.")),
+                    target.id
+                ),
+            ),
+        }
+    };
+    if let Some(call) = whereabouts.call_site {
+        return by_region(&call.region, format!("from {}", call.origin));
     }
+    if let Some(region) = whereabouts.region {
+        return by_region(region, format!("from --region {region}"));
+    }
+    if let Some(p) = &options.profile_prefix {
+        let origin = options
+            .profile_prefix_origin
+            .clone()
+            .unwrap_or_else(|| "--profile-prefix".into());
+        if target.has_profile(p) {
+            return Ok(chosen(p, format!("from {origin}")));
+        }
+        return Err(format!(
+            "replacement `{}` has no `{p}.` inference profile (it has: {}); choose another with {origin}",
+            target.id,
+            profiles()
+        ));
+    }
+    if let Some(repo) = &options.repository_region {
+        return by_region(&repo.region, format!("from {}", repo.origin));
+    }
+    global_fallback(
+        target,
+        "for lack of evidence".into(),
+        "nothing says where this code runs".into(),
+    )
+}
+
+/// `global.` as a review fix when nothing better serves: it routes requests to any commercial
+/// Region, which may not be where the data is allowed to go.
+fn global_fallback(target: &Model, origin: String, why: String) -> Result<GeoChoice, String> {
+    if target.has_profile("global") {
+        return Ok(GeoChoice {
+            geo: Some("global".into()),
+            caution: Some(format!(
+                "{why}: `global.` routes requests to any commercial AWS Region, so data may leave your geography; if it must stay, pass --profile-prefix (one of: {}) or set profile_prefix in .bedrock-migrate.toml",
+                target.profiles.join(", ")
+            )),
+            evidence: Some(format!("global. {origin}")),
+        });
+    }
+    Err(format!(
+        "replacement `{}` can only be invoked through an inference profile and {why}; pass --profile-prefix with one of: {}",
+        target.id,
+        if target.profiles.is_empty() {
+            "none".to_string()
+        } else {
+            target.profiles.join(", ")
+        }
+    ))
+}
+
+/// The Region of the client at the call(s) a literal reaches, when every call that has one
+/// agrees.
+fn call_site_region(context: &Context) -> Option<RegionEvidence> {
+    let _ = context;
+    None
+}
+
+/// Adding a geography prefix to a bare ID is safe only where the literal visibly reaches a
+/// model parameter of a recognised call (the analysers follow names, not string
+/// composition) or is the value of a key that names a model ID; elsewhere the code may build
+/// the profile ID itself (`f"{geo}.{base_id}"`) and would call `us.us.…`.
+fn added_prefix_caution(
+    r: &ModelRef,
+    geo: Option<&str>,
+    key: Option<&str>,
+    usages: &[&Usage],
+) -> Option<String> {
+    let geo = geo?;
+    if r.geo.is_some() || r.arn.is_some() || !usages.is_empty() || key.is_some_and(names_a_model) {
+        return None;
+    }
+    Some(format!(
+        "adds the `{geo}.` prefix to a bare ID that no recognised call visibly uses: if the code builds the inference-profile ID itself (`f\"{{geo}}.{{model_id}}\"`), it would call `{geo}.{geo}.…`; check how the ID is used"
+    ))
+}
+
+/// True when a configuration key names a model ID (`MODEL_ID`, `modelId`, `model_id`,
+/// `BEDROCK_MODEL`, `foundation_model`, `model`).
+fn names_a_model(key: &str) -> bool {
+    let k: String = key
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    k.ends_with("modelid")
+        || k.ends_with("model")
+        || k.ends_with("modelarn")
+        || k.ends_with("foundationmodel")
 }
 
 #[cfg(test)]
@@ -985,6 +1141,7 @@ lifecycle = [
             },
             profile_prefix: prefix.map(str::to_string),
             prefix_map: Default::default(),
+            ..Default::default()
         };
         plan_file(src, Language::Python, &rules, &options).findings
     }
@@ -1143,16 +1300,30 @@ on_demand_regions = ["us-east-1", "us-west-2", "eu-west-1"]
         );
     }
 
+    /// With no evidence of where the code runs, a profile-only replacement gets `global.`
+    /// as a review fix that names the data-residency trade-off; `--profile-prefix` decides
+    /// when given, and is refused when the target has no such profile.
     #[test]
-    fn bare_id_needs_a_profile_prefix() {
+    fn bare_id_gets_global_as_review_without_evidence() {
         let f = one("m = 'anthropic.claude-3-5-sonnet-20240620-v1:0'\n", None);
-        assert_eq!(f.fix, None);
-        assert_eq!(f.safety, Some(Safety::Review));
+        let fix = f.fix.unwrap();
+        assert_eq!(fix.safety, Safety::Review);
+        assert_eq!(
+            fix.edits[0].content,
+            "global.anthropic.claude-sonnet-4-5-20250929-v1:0"
+        );
+        assert_eq!(
+            f.profile_evidence.as_deref(),
+            Some("global. for lack of evidence")
+        );
         assert!(
-            f.reason
-                .contains("pass --profile-prefix with one of: us, eu, jp, au, global"),
+            f.reason.starts_with("nothing says where this code runs: `global.` routes requests to any commercial AWS Region"),
             "{}",
             f.reason
+        );
+        assert!(
+            f.reason
+                .contains("pass --profile-prefix (one of: us, eu, jp, au, global)")
         );
         let f = one(
             "m = 'anthropic.claude-3-5-sonnet-20240620-v1:0'\n",
@@ -1162,12 +1333,102 @@ on_demand_regions = ["us-east-1", "us-west-2", "eu-west-1"]
             f.fix.unwrap().edits[0].content,
             "eu.anthropic.claude-sonnet-4-5-20250929-v1:0"
         );
+        assert_eq!(
+            f.profile_evidence.as_deref(),
+            Some("eu. from --profile-prefix")
+        );
         let f = one(
             "m = 'anthropic.claude-3-5-sonnet-20240620-v1:0'\n",
             Some("apac"),
         );
         assert_eq!(f.fix, None);
         assert!(f.reason.contains("has no `apac.` inference profile"));
+    }
+
+    /// `--region` (and the repository's Region) map to the target's profile for that
+    /// geography: Tokyo → `jp.`, not `apac.`; a Region no profile serves → `global.`, review.
+    #[test]
+    fn a_known_region_chooses_the_geography() {
+        let src = "m = 'anthropic.claude-3-5-sonnet-20240620-v1:0'\n";
+        let f = plan_in(src, None, Some("ap-northeast-1")).remove(0);
+        assert_eq!(
+            f.fix.unwrap().edits[0].content,
+            "jp.anthropic.claude-sonnet-4-5-20250929-v1:0"
+        );
+        assert_eq!(
+            f.profile_evidence.as_deref(),
+            Some("jp. from --region ap-northeast-1")
+        );
+        let rules = load_from_str(TABLE, "t.toml").unwrap();
+        let mut options = options_on("2026-11-21");
+        options.repository_region = Some(RegionEvidence {
+            region: "eu-central-1".into(),
+            origin: "AWS_REGION=eu-central-1 in .env:1".into(),
+        });
+        let f = plan_file(src, Language::Python, &rules, &options)
+            .findings
+            .remove(0);
+        assert_eq!(
+            f.profile_evidence.as_deref(),
+            Some("eu. from AWS_REGION=eu-central-1 in .env:1")
+        );
+        // --profile-prefix beats the repository's files.
+        options.profile_prefix = Some("us".into());
+        let f = plan_file(src, Language::Python, &rules, &options)
+            .findings
+            .remove(0);
+        assert_eq!(
+            f.profile_evidence.as_deref(),
+            Some("us. from --profile-prefix")
+        );
+        // sa-east-1 has no regional profile: global, as review.
+        options.profile_prefix = None;
+        options.repository_region = Some(RegionEvidence {
+            region: "sa-east-1".into(),
+            origin: "region = \"sa-east-1\" in samconfig.toml:4".into(),
+        });
+        let f = plan_file(src, Language::Python, &rules, &options)
+            .findings
+            .remove(0);
+        let fix = f.fix.unwrap();
+        assert_eq!(fix.safety, Safety::Review);
+        assert!(fix.edits[0].content.starts_with("global."));
+        assert!(f.reason.contains("serves sa-east-1"), "{}", f.reason);
+    }
+
+    /// A prefix added to a bare ID that no recognised call uses is review (the code may
+    /// build `f"{geo}.{id}"` itself); a key that names a model ID is enough evidence.
+    #[test]
+    fn an_added_prefix_needs_a_visible_use() {
+        let f = one(
+            "m = 'anthropic.claude-3-5-sonnet-20240620-v1:0'\n",
+            Some("us"),
+        );
+        assert_eq!(f.fix.as_ref().unwrap().safety, Safety::Review);
+        assert!(
+            f.reason.starts_with("adds the `us.` prefix"),
+            "{}",
+            f.reason
+        );
+        let rules = load_from_str(TABLE, "t.toml").unwrap();
+        let mut options = options_on("2026-11-21");
+        options.profile_prefix = Some("us".into());
+        let yaml = "env:\n  BEDROCK_MODEL_ID: anthropic.claude-3-5-sonnet-20240620-v1:0\n";
+        let f = plan_file(yaml, Language::Yaml, &rules, &options)
+            .findings
+            .remove(0);
+        assert_eq!(f.fix.unwrap().safety, Safety::Safe, "{}", f.reason);
+        let call = "import boto3\nc = boto3.client('bedrock-runtime')\nc.converse(modelId='anthropic.claude-3-5-sonnet-20240620-v1:0', messages=[])\n";
+        let f = plan_file(call, Language::Python, &rules, &options)
+            .findings
+            .remove(0);
+        assert_eq!(f.fix.unwrap().safety, Safety::Safe, "{}", f.reason);
+        assert!(
+            names_a_model("MODEL_ID")
+                && names_a_model("modelId")
+                && names_a_model("foundation_model")
+        );
+        assert!(!names_a_model("region") && !names_a_model("models_dir"));
     }
 
     #[test]
@@ -1469,6 +1730,7 @@ on_demand_regions = ["us-east-1", "us-west-2", "eu-west-1"]
                     },
                     profile_prefix: prefix.map(str::to_string),
                     prefix_map: Default::default(),
+                    ..Default::default()
                 };
                 let whole = plan_file_in(&source, language, &rules, &options, false);
                 let focused = plan_file_in(&source, language, &rules, &options, true);

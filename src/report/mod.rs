@@ -155,6 +155,14 @@ pub fn replacement_text(f: &Finding) -> Option<&str> {
         .map(|r| r.text.as_deref().unwrap_or(&r.model_id))
 }
 
+/// Which evidence chose the replacement's geography prefix, when it is worth a line: a
+/// prefix kept from the reference goes without saying (JSON still records it).
+pub fn profile_line(f: &Finding) -> Option<&str> {
+    f.profile_evidence
+        .as_deref()
+        .filter(|e| !e.ends_with("kept from the reference"))
+}
+
 /// A finding explained in plain-text lines, the same facts as the text report without its
 /// `path:line:col:` prefix and colors: the reference and its state with dates, then
 /// `replacement:`, `why:` and `note:` lines. Plain text: CI outputs escape it themselves.
@@ -187,6 +195,9 @@ pub fn explanation(f: &Finding) -> Vec<String> {
             r.provenance.as_str(),
             fix_status(f)
         ));
+    }
+    if let Some(evidence) = profile_line(f) {
+        lines.push(format!("profile: {evidence}"));
     }
     if !f.reason.is_empty() {
         lines.push(format!("why: {}", f.reason));

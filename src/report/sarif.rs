@@ -297,6 +297,8 @@ struct ResultProperties {
     #[serde(skip_serializing_if = "Option::is_none")]
     provenance: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    profile_evidence: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     legacy_date: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     extended_access_date: Option<NaiveDate>,
@@ -493,6 +495,7 @@ fn result(path: &str, f: &Finding, occurrence: usize, options: &SarifOptions) ->
             replacement: f.replacement.as_ref().map(|r| r.model_id.clone()),
             replacement_text: f.replacement.as_ref().and_then(|r| r.text.clone()),
             provenance: f.replacement.as_ref().map(|r| r.provenance.as_str()),
+            profile_evidence: f.profile_evidence.clone(),
             legacy_date: f.legacy_date,
             extended_access_date: f.extended_access_date,
             eol_date: f.eol_date,

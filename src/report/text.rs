@@ -90,6 +90,9 @@ pub fn finding(out: &mut String, path: &str, f: &Finding, options: &TextOptions)
             r.provenance.as_str()
         );
     }
+    if let Some(evidence) = super::profile_line(f) {
+        let _ = writeln!(out, "   = profile: {evidence}");
+    }
     let _ = writeln!(out, "   = why: {}", f.reason);
     if let Some(call) = &f.call {
         let via = call
