@@ -133,6 +133,16 @@ impl Outcome {
 /// Load the rules and plan, and in diff, fix and `check --fix` mode rewrite, without
 /// printing anything.
 pub fn execute(args: &RunArgs, mode: Mode) -> Result<Outcome> {
+    execute_holding(args, mode, &Default::default())
+}
+
+/// [`execute`], leaving the models in `hold` as they are (no fix is planned for them): the
+/// `pr` subcommand migrates a model in all of its references in code or in none.
+pub fn execute_holding(
+    args: &RunArgs,
+    mode: Mode,
+    hold: &std::collections::BTreeSet<String>,
+) -> Result<Outcome> {
     check_region(args.rules.region.as_deref())?;
     let rules = load_rules(&args.rules)?;
     let known = |flag: &str, geo: &str| -> Result<()> {
@@ -176,6 +186,7 @@ pub fn execute(args: &RunArgs, mode: Mode) -> Result<Outcome> {
         },
         prefix_map,
         repository_region: None,
+        hold: hold.clone(),
     };
     let deadline = args
         .eol_within
@@ -332,6 +343,10 @@ pub fn print(args: &RunArgs, mode: Mode, outcome: &Outcome) -> Result<u8> {
             out.push('\n');
         }
         out.push_str(&report::text::summary(&summary, &text_options));
+        out.push_str(&report::text::partial(&report::partial_models(
+            reports,
+            args.unsafe_fixes,
+        )));
     }
     if let Err(e) = stdout
         .write_all(out.as_bytes())

@@ -176,6 +176,12 @@ pub struct PrArgs {
     #[arg(long, value_name = "REF")]
     pub base: Option<String>,
 
+    /// Also migrate models that can be rewritten in only some of their references in code
+    /// (by default such a model is left as is everywhere, so the PR never mixes old and new
+    /// IDs of one model).
+    #[arg(long)]
+    pub allow_partial: bool,
+
     /// Everything `fix` takes.
     #[command(flatten)]
     pub run: RunArgs,

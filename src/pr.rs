@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
-use bedrock_migrate::report::FileReport;
+use bedrock_migrate::report::{self, FileReport};
 
 use crate::app::{self, Mode};
 use crate::cli::PrArgs;
@@ -75,7 +75,23 @@ pub fn run(args: &PrArgs) -> Result<u8> {
         git(&["switch", "--quiet", "--detach", base])
             .with_context(|| format!("cannot check out --base `{base}`"))?;
     }
-    let outcome = match app::execute(&args.run, Mode::Fix) {
+    // A model migrated in some references and not others breaks code that compares them
+    // (tests, fixtures): plan once without writing, and hold back such models.
+    let hold = if args.allow_partial {
+        Default::default()
+    } else {
+        match app::execute(&args.run, Mode::Scan) {
+            Ok(planned) => report::partial_models(&planned.reports, args.run.unsafe_fixes)
+                .into_iter()
+                .map(|m| m.model_id)
+                .collect(),
+            Err(e) => {
+                restore(&original, args.base.is_some())?;
+                return Err(e);
+            }
+        }
+    };
+    let outcome = match app::execute_holding(&args.run, Mode::Fix, &hold) {
         Ok(outcome) => outcome,
         Err(e) => {
             restore(&original, args.base.is_some())?;

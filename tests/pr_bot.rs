@@ -95,14 +95,14 @@ fn clean_tree_gets_a_branch_a_commit_and_a_body() {
     assert!(
         message.contains(
             "- anthropic.claude-3-5-sonnet-20240620-v1:0 → \
-             anthropic.claude-sonnet-4-5-20250929-v1:0 (1 reference)"
+             anthropic.claude-sonnet-4-6 (1 reference)"
         ),
         "{message}"
     );
     assert!(
         message.contains(
             "- anthropic.claude-3-7-sonnet-20250219-v1:0 → \
-             anthropic.claude-sonnet-4-5-20250929-v1:0 (1 reference)"
+             anthropic.claude-sonnet-4-6 (1 reference)"
         ),
         "{message}"
     );
@@ -111,7 +111,7 @@ fn clean_tree_gets_a_branch_a_commit_and_a_body() {
     assert_eq!(changed, "app.py\ndeploy/config.yaml");
     assert_eq!(
         fs::read_to_string(d.join("app.py")).unwrap(),
-        "MODEL_ID = \"us.anthropic.claude-sonnet-4-5-20250929-v1:0\"\n"
+        "MODEL_ID = \"us.anthropic.claude-sonnet-4-6\"\n"
     );
     assert_eq!(
         git(d, &["status", "--porcelain", "--untracked-files=all"]),
@@ -125,7 +125,7 @@ fn clean_tree_gets_a_branch_a_commit_and_a_body() {
     assert!(
         body.contains(
             "| `deploy/config.yaml` | 1 | `eu.anthropic.claude-3-7-sonnet-20250219-v1:0` → \
-             `eu.anthropic.claude-sonnet-4-5-20250929-v1:0` | EOL | 2026-04-28 | safe, **fixed** |"
+             `eu.anthropic.claude-sonnet-4-6` | EOL | 2026-04-28 | safe, **fixed** |"
         ),
         "{body}"
     );
@@ -284,4 +284,54 @@ fn outside_a_repository_is_an_error() {
         fs::read_to_string(dir.path().join("app.py")).unwrap(),
         LEGACY_PY
     );
+}
+
+/// A model that can be rewritten in only some of its references in code (here `apac.`,
+/// which Haiku 4.5 has no profile for) is left whole: a PR that mixes old and new IDs of one
+/// model breaks code that compares them. `--allow-partial` migrates what it can.
+#[test]
+fn a_model_fixable_in_only_some_references_is_left_whole() {
+    let dir = repo(&[
+        (
+            "a.py",
+            "FAST = \"us.anthropic.claude-3-haiku-20240307-v1:0\"\n",
+        ),
+        (
+            "b.py",
+            "FAST = \"apac.anthropic.claude-3-haiku-20240307-v1:0\"\n",
+        ),
+        ("c.py", LEGACY_PY),
+    ]);
+    let d = dir.path();
+    let out = pr(d, &[]);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(git(d, &["diff", "--name-only", "HEAD~1", "HEAD"]), "c.py");
+    assert!(
+        out.stdout.contains("left as is: `anthropic.claude-3-haiku-20240307-v1:0` can be migrated automatically in only some"),
+        "{}",
+        out.stdout
+    );
+    let dir = repo(&[
+        (
+            "a.py",
+            "FAST = \"us.anthropic.claude-3-haiku-20240307-v1:0\"\n",
+        ),
+        (
+            "b.py",
+            "FAST = \"apac.anthropic.claude-3-haiku-20240307-v1:0\"\n",
+        ),
+    ]);
+    let d = dir.path();
+    let out = pr(d, &["--allow-partial"]);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(git(d, &["diff", "--name-only", "HEAD~1", "HEAD"]), "a.py");
+    assert!(
+        out.stdout.contains(
+            "Partly migrated: `anthropic.claude-3-haiku-20240307-v1:0` in 1 of 2 references in code"
+        ),
+        "{}",
+        out.stdout
+    );
+    let body = fs::read_to_string(d.join("bedrock-migrate-pr.md")).unwrap();
+    assert!(body.contains("**Partly migrated:**"), "{body}");
 }

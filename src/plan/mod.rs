@@ -40,6 +40,9 @@ pub struct PlanOptions {
     /// serverless, Terraform provider, CDK env), used when nothing closer says where the code
     /// runs.
     pub repository_region: Option<RegionEvidence>,
+    /// Models whose references get no fix in this run (`pr` holds back a model it could
+    /// migrate only in part).
+    pub hold: std::collections::BTreeSet<String>,
 }
 
 /// A Region and where it was read, for choosing a geography prefix.
@@ -401,6 +404,12 @@ fn judge(
         &resolve,
         context,
     );
+    if options.hold.contains(&model.id) && finding.fix.take().is_some() {
+        finding.reason = format!(
+            "left as is: `{}` can be migrated automatically in only some of its references in code, and a migration PR changes all of them or none (`pr --allow-partial` changes what it can)",
+            model.id
+        );
+    }
     if let Some(region) = unknown_region {
         finding.safety = Some(Safety::Review);
         if let Some(fix) = &mut finding.fix {
@@ -572,16 +581,26 @@ fn migrate(
         added_prefix_caution(r, geo.as_deref(), finding.key.as_deref(), context.usages)
     });
     finding.profile_evidence = evidence;
-    if geo.is_none()
-        && !source_answers
-        && let Some(lost) = lost_regions(model, target_model).filter(|l| !l.is_empty())
-    {
-        finding.notes.push(format!(
-            "`{}` is not invocable on demand in {}, where `{}` was; the old model answers nowhere now, so the rewrite is still an improvement there",
-            target.id,
-            lost.join(", "),
-            model.id
-        ));
+    if geo.is_none() && !source_answers && resolve.region.is_none() && call_site.is_none() {
+        let narrower = match lost_regions(model, target_model) {
+            Some(lost) if !lost.is_empty() => Some(format!(
+                "is not invocable on demand in {}, where `{}` was",
+                lost.join(", "),
+                model.id
+            )),
+            Some(_) => None,
+            None if !target_model.on_demand_regions.is_empty() => Some(format!(
+                "is invocable on demand only in {}",
+                target_model.on_demand_regions.join(", ")
+            )),
+            None => None,
+        };
+        if let Some(narrower) = narrower {
+            finding.notes.push(format!(
+                "`{}` {narrower}; the old model answers nowhere now, so the rewrite is still an improvement",
+                target.id
+            ));
+        }
     }
     let text = r.render(geo.as_deref(), &target.id);
     info.text = Some(text.clone());
@@ -896,7 +915,12 @@ fn choose_geo(
         return Ok(GeoChoice::default());
     }
     if target.on_demand && target.profiles.is_empty() {
-        // No profile exists: the bare ID is the only way to call it, in some Regions.
+        // No profile exists: the bare ID is the only way to call it, in some Regions. An
+        // end-of-life source answers nowhere, so the rewrite is an improvement anyway (the
+        // caller notes the Regions); otherwise check the Region.
+        if !source_answers {
+            return Ok(GeoChoice::default());
+        }
         return Ok(GeoChoice {
             caution: Some(format!(
                 "replacement `{}` is invocable on demand only in {}; check the Region this code runs in (or pass --region)",

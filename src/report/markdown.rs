@@ -180,6 +180,20 @@ fn summary(items: &[Item], options: &MarkdownOptions) -> String {
         let _ = write!(out, " {}.", capitalise(&todo.join(", ")));
     }
     out.push_str("\n\n");
+    let partial = super::partial_models_of(items.iter().map(|i| i.f), options.unsafe_fixes);
+    for m in &partial {
+        let _ = writeln!(
+            out,
+            "> **Partly migrated:** {} in {} of {} references in code; the other {} still call it, so code that compares the IDs (tests, fixtures) may disagree.",
+            code(&m.model_id),
+            m.migrated,
+            m.migrated + m.left,
+            m.left
+        );
+    }
+    if !partial.is_empty() {
+        out.push('\n');
+    }
     out
 }
 

@@ -59,6 +59,8 @@ pub struct Summary {
     pub review_fixes: usize,
     /// Retired references without any automatic fix.
     pub manual: usize,
+    /// Of `manual`: references to models with no successor at all (a policy must choose).
+    pub no_successor: usize,
     /// Fixes written in this run.
     pub applied: usize,
 }
@@ -85,13 +87,65 @@ impl Summary {
                     match f.fix.as_ref().map(|x| x.safety) {
                         Some(Safety::Safe) => s.safe_fixes += 1,
                         Some(Safety::Review) => s.review_fixes += 1,
-                        None => s.manual += 1,
+                        None => {
+                            s.manual += 1;
+                            if f.replacement.is_none() {
+                                s.no_successor += 1;
+                            }
+                        }
                     }
                 }
             }
         }
         s
     }
+}
+
+/// A model that a run migrates in some of its references in code and leaves in others: code
+/// that compares old and new IDs (tests, fixtures, catalogs) may then disagree with itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartialModel {
+    /// The retired model ID.
+    pub model_id: String,
+    /// References in code that were (or, without writes, would be) rewritten.
+    pub migrated: usize,
+    /// References in code to the same model that stay as they are.
+    pub left: usize,
+}
+
+/// Every model whose references in code are partly migrated: rewritten (`applied`) or with
+/// a fix that this run's `--unsafe-fixes` setting applies, beside others that are not.
+/// Prose and comments do not count: they do not call the model.
+pub fn partial_models(files: &[FileReport], unsafe_fixes: bool) -> Vec<PartialModel> {
+    partial_models_of(files.iter().flat_map(|file| &file.findings), unsafe_fixes)
+}
+
+/// [`partial_models`] over any findings.
+pub fn partial_models_of<'a>(
+    findings: impl IntoIterator<Item = &'a Finding>,
+    unsafe_fixes: bool,
+) -> Vec<PartialModel> {
+    let mut counts: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for f in findings {
+        if !f.is_retired() || f.context != crate::extract::SpanContext::Code {
+            continue;
+        }
+        let entry = counts.entry(f.model_id.as_str()).or_default();
+        if f.applied || f.applicable_fix(unsafe_fixes).is_some() {
+            entry.0 += 1;
+        } else {
+            entry.1 += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, (migrated, left))| *migrated > 0 && *left > 0)
+        .map(|(model_id, (migrated, left))| PartialModel {
+            model_id: model_id.to_string(),
+            migrated,
+            left,
+        })
+        .collect()
 }
 
 /// Make `path` read the way users typed it: `/` separators, no leading `./`.

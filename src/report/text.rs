@@ -182,11 +182,36 @@ pub fn summary(s: &Summary, options: &TextOptions) -> String {
         };
         todo.push(format!("{} {how}", s.review_fixes));
     }
-    if s.manual > 0 {
-        todo.push(format!("{} to migrate by hand", s.manual));
+    let by_hand = s.manual - s.no_successor;
+    if by_hand > 0 {
+        todo.push(format!("{by_hand} to migrate by hand (see each `why`)"));
+    }
+    if s.no_successor > 0 {
+        todo.push(format!(
+            "{} {} no successor: add a [[policy]] (see `bedrock-migrate rules show ID`)",
+            s.no_successor,
+            plural(s.no_successor, "has", "have")
+        ));
     }
     if !todo.is_empty() {
         let _ = writeln!(out, "To migrate: {}.", todo.join("; "));
+    }
+    out
+}
+
+/// Lines naming every partly migrated model (see [`super::partial_models`]), for the end of
+/// the text report.
+pub fn partial(models: &[super::PartialModel]) -> String {
+    let mut out = String::new();
+    for m in models {
+        let _ = writeln!(
+            out,
+            "Partly migrated: `{}` in {} of {} references in code; the other {} still call it, so code that compares the IDs (tests, fixtures) may disagree.",
+            m.model_id,
+            m.migrated,
+            m.migrated + m.left,
+            m.left
+        );
     }
     out
 }
