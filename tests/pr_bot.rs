@@ -327,7 +327,7 @@ fn a_model_fixable_in_only_some_references_is_left_whole() {
     assert_eq!(git(d, &["diff", "--name-only", "HEAD~1", "HEAD"]), "a.py");
     assert!(
         out.stdout.contains(
-            "Partly migrated: `anthropic.claude-3-haiku-20240307-v1:0` in 1 of 2 references in code"
+            "Partly migrated: `anthropic.claude-3-haiku-20240307-v1:0` in 1 of 2 references in code, 1 keep the old ID"
         ),
         "{}",
         out.stdout

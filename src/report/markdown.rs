@@ -184,7 +184,7 @@ fn summary(items: &[Item], options: &MarkdownOptions) -> String {
     for m in &partial {
         let _ = writeln!(
             out,
-            "> **Partly migrated:** {} in {} of {} references in code; the other {} still call it, so code that compares the IDs (tests, fixtures) may disagree.",
+            "> **Partly migrated:** {} in {} of {} references in code, {} keep the old ID: code that compares the IDs (tests, fixtures) may disagree.",
             code(&m.model_id),
             m.migrated,
             m.migrated + m.left,

@@ -206,7 +206,7 @@ pub fn partial(models: &[super::PartialModel]) -> String {
     for m in models {
         let _ = writeln!(
             out,
-            "Partly migrated: `{}` in {} of {} references in code; the other {} still call it, so code that compares the IDs (tests, fixtures) may disagree.",
+            "Partly migrated: `{}` in {} of {} references in code, {} keep the old ID: code that compares the IDs (tests, fixtures) may disagree.",
             m.model_id,
             m.migrated,
             m.migrated + m.left,
