@@ -293,7 +293,7 @@ fn judge(
 ) -> Option<Finding> {
     let (span, lines) = (context.span, context.lines);
     let alias = strip_client_alias(r, base, source, rules);
-    let r = alias.as_ref().unwrap_or(r);
+    let r = alias.as_ref().map_or(r, |(short, _)| short);
     let stripped = strip_file_extension(r, rules);
     let r = stripped.as_ref().unwrap_or(r);
     if rules.not_model(&r.id).is_some()
@@ -420,6 +420,17 @@ fn judge(
             model.id, finding.reason
         );
     }
+    if let Some((_, suffix)) = &alias
+        && finding.safety == Some(Safety::Safe)
+    {
+        finding.safety = Some(Safety::Review);
+        if let Some(fix) = &mut finding.fix {
+            fix.safety = Safety::Review;
+        }
+        finding.reason = format!(
+            "followed by `{suffix}`, a client-side alias of this tool's own (not a Bedrock ID): the rewrite keeps it; check that the tool knows the new model under it"
+        );
+    }
     if stripped.is_some() && finding.fix.take().is_some() {
         finding.safety = Some(Safety::Review);
         finding.reason =
@@ -452,28 +463,32 @@ fn strip_file_extension(r: &ModelRef, rules: &Rules) -> Option<ModelRef> {
     Some(short)
 }
 
-/// Client-side suffixes that some tools append to a model ID (aichat-style model lists write
-/// `…-v1:0:thinking` for "this model with extended thinking"); the ID before them is the
-/// reference, and a rewrite keeps the suffix.
-const CLIENT_ALIAS_SUFFIXES: &[&str] = &[":thinking"];
-
 /// `anthropic.claude-3-7-sonnet-20250219-v1:0:thinking`: a known ID followed by a client-side
-/// alias suffix is a reference to that ID.
-fn strip_client_alias(r: &ModelRef, base: usize, source: &str, rules: &Rules) -> Option<ModelRef> {
+/// `:word` suffix (aichat-style model lists write `:thinking` for "this model with extended
+/// thinking") is a reference to that ID. The suffix is a word of letters, so a real ID's own
+/// suffixes (`:0`, `:200k`) never qualify; the rewrite keeps it. Returns the reference
+/// without the suffix, and the suffix.
+fn strip_client_alias(
+    r: &ModelRef,
+    base: usize,
+    source: &str,
+    rules: &Rules,
+) -> Option<(ModelRef, String)> {
     if rules.get(&r.id).is_some() {
         return None;
     }
     let written = source.get(r.range.start + base..r.range.end + base)?;
-    let suffix = CLIENT_ALIAS_SUFFIXES.iter().find(|s| {
-        r.id.ends_with(**s)
-            && written.ends_with(**s)
-            && rules.get(&r.id[..r.id.len() - s.len()]).is_some()
-    })?;
+    let (id, word) = r.id.rsplit_once(':')?;
+    let suffix = format!(":{word}");
+    let is_word = word.len() >= 2 && word.bytes().all(|b| b.is_ascii_lowercase());
+    if !is_word || !written.ends_with(&suffix) || rules.get(id).is_none() {
+        return None;
+    }
     let mut short = r.clone();
-    short.id.truncate(r.id.len() - suffix.len());
+    short.id.truncate(id.len());
     short.range.end -= suffix.len();
     short.profile_range.end -= suffix.len();
-    Some(short)
+    Some((short, suffix))
 }
 
 /// Why an unknown ID is reported, with the closest known ID when it looks like a typo.
@@ -1316,7 +1331,13 @@ on_demand_regions = ["us-east-1", "us-west-2", "eu-west-1"]
         let src = "m = 'us.anthropic.claude-3-5-sonnet-20240620-v1:0:thinking'\n";
         let f = one(src, None);
         assert_eq!(f.model_id, "anthropic.claude-3-5-sonnet-20240620-v1:0");
+        assert!(
+            f.reason.starts_with("followed by `:thinking`"),
+            "{}",
+            f.reason
+        );
         let fix = f.fix.unwrap();
+        assert_eq!(fix.safety, Safety::Review);
         let fixed = crate::apply::splice(src, &fix.edits);
         assert_eq!(
             fixed,
