@@ -1,18 +1,25 @@
-//! Pieces shared by the three analysers: parameter names, name bindings by scope, and the
-//! final ordering of usages.
+//! Pieces shared by the three analysers: parameter names, name bindings by scope, the
+//! client Region of a call, and the final ordering of usages.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
 use aho_corasick::AhoCorasick;
 
-use super::{Param, Usage};
+use super::{ClientRegion, Param, Usage};
+use crate::rules::lifecycle::is_region_name;
 
 /// How many variable or constant names a value may pass through between the literal and the
 /// call. The issue asks for one hop (`MODEL = "…"` used at the call); two also covers a name
 /// used inside a dict or object that is itself held in a variable
 /// (`MODEL = "…"; params = {"modelId": MODEL}; converse(**params)`).
 pub(super) const HOPS: usize = 2;
+
+/// How many names a client may pass through between its constructor and the call that uses
+/// it: the client variable, the session or config it was made from
+/// (`session = boto3.Session(…)`, `client = session.client(…)`, `client.converse(…)`), one
+/// more for an alias. The Region value itself is then followed [`HOPS`] names.
+pub(super) const CLIENT_HOPS: usize = 3;
 
 /// How deep the analysers recurse into one expression (parentheses, conditionals, nested
 /// calls around a JSON body, nested spreads). Real code needs a handful of levels; the limit
@@ -58,7 +65,10 @@ pub(super) fn additional_fields(range: Range<usize>) -> Param {
 /// all: most files with a model ID only define it (a constant, a config value) and call
 /// nothing, and the bindings walk is the largest cost after parsing. The analysers' tables
 /// of recognised calls and this list must grow together; their tests run every recognised
-/// pattern through `analyze`, which applies this check first.
+/// pattern through `analyze`, which applies this check first. Client constructors
+/// (`boto3.client(…, region_name=…)`, `new BedrockRuntimeClient({ region })`,
+/// `.region(Region::new(…))`) need no word of their own: they only give a Region to a usage,
+/// and a usage needs one of the recognised calls.
 pub(super) struct CalleeWords(std::sync::LazyLock<AhoCorasick>);
 
 impl CalleeWords {
@@ -147,28 +157,165 @@ impl<V: Copy> Bindings<V> {
     }
 }
 
-/// Record usages of `origins` at a call.
-pub(super) fn push_usages(
-    usages: &mut Vec<Usage>,
-    origins: Vec<Origin>,
-    api: super::Api,
-    call: &Range<usize>,
-    params: &[Param],
-) {
-    for origin in origins {
-        usages.push(Usage {
-            literal: origin.literal,
-            api,
-            call: call.clone(),
-            params: params.to_vec(),
-            via: origin.via,
-        });
+/// What an analyser found out about the client that makes one call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Client {
+    /// The client's constructor is in the file and its Region is this literal.
+    Region(ClientRegion),
+    /// The client's constructor is in the file but gives no single Region literal: none
+    /// (the SDK's default Region applies), an environment lookup without a default, a
+    /// parameter, or several different Regions.
+    NoRegion,
+    /// The client's constructor was not found (a parameter, a function's return value, an
+    /// attribute set elsewhere): the file-wide fallback of [`Found::finish`] applies.
+    Unknown,
+}
+
+impl Client {
+    /// The client behind a name bound to several values: no values, or only unknown ones,
+    /// is unknown; constructors that all give the same Region give it (the first one's
+    /// literal); anything else has no single Region.
+    pub(super) fn combine(clients: impl IntoIterator<Item = Client>) -> Client {
+        let mut region: Option<ClientRegion> = None;
+        let mut unknown = false;
+        for client in clients {
+            match client {
+                Client::Unknown => unknown = true,
+                Client::NoRegion => return Client::NoRegion,
+                Client::Region(other) => match &region {
+                    None => region = Some(other),
+                    Some(first) if first.region == other.region => {}
+                    Some(_) => return Client::NoRegion,
+                },
+            }
+        }
+        match (region, unknown) {
+            (None, _) => Client::Unknown,
+            (Some(region), false) => Client::Region(region),
+            (Some(_), true) => Client::NoRegion,
+        }
     }
+}
+
+/// The client Region given by the literals a Region argument may have: the Region-shaped
+/// ones (see [`is_region_name`]) must all be the same Region, whose first literal is kept,
+/// with `how(literal)` describing it. No Region-shaped literal, or several different
+/// Regions, give [`Client::NoRegion`].
+pub(super) fn client_region(
+    source: &str,
+    literals: impl IntoIterator<Item = Range<usize>>,
+    how: impl Fn(&Range<usize>) -> String,
+) -> Client {
+    let mut found: Option<ClientRegion> = None;
+    for literal in literals {
+        let Some(text) = source.get(literal.clone()) else {
+            continue;
+        };
+        if !is_region_name(text) {
+            continue;
+        }
+        match &found {
+            None => {
+                found = Some(ClientRegion {
+                    region: text.to_owned(),
+                    how: how(&literal),
+                    range: literal,
+                });
+            }
+            Some(first) if first.region == text => {}
+            Some(_) => return Client::NoRegion,
+        }
+    }
+    found.map_or(Client::NoRegion, Client::Region)
+}
+
+/// The longest [`ClientRegion::how`], in characters (longer text is cut with `…`).
+const HOW_CHARS: usize = 120;
+
+/// [`ClientRegion::how`] for a Region argument written `written`, whose literal went
+/// through the binding written `binding` (`REGION = "eu-west-1"`) if any. Whitespace runs
+/// (a call split over lines) become one space.
+pub(super) fn how(written: &str, binding: Option<&str>) -> String {
+    let collapse = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut text = collapse(written);
+    if let Some(binding) = binding {
+        text.push_str(" with ");
+        text.push_str(&collapse(binding));
+    }
+    if text.chars().count() > HOW_CHARS {
+        text = text.chars().take(HOW_CHARS - 1).collect();
+        text.push('…');
+    }
+    text
+}
+
+/// The usages an analyser records, and which of them have a client it could not trace.
+#[derive(Debug, Default)]
+pub(super) struct Found {
+    /// The usages, in the order they were recorded.
+    pub(super) usages: Vec<Usage>,
+    /// Indexes in `usages` of those whose client is [`Client::Unknown`].
+    unknown_client: Vec<usize>,
+}
+
+impl Found {
+    /// Record usages of `origins` at a call made by `client`.
+    pub(super) fn push(
+        &mut self,
+        origins: Vec<Origin>,
+        api: super::Api,
+        call: &Range<usize>,
+        params: &[Param],
+        client: &Client,
+    ) {
+        for origin in origins {
+            if *client == Client::Unknown {
+                self.unknown_client.push(self.usages.len());
+            }
+            self.usages.push(Usage {
+                literal: origin.literal,
+                api,
+                call: call.clone(),
+                params: params.to_vec(),
+                via: origin.via,
+                region: match client {
+                    Client::Region(region) => Some(region.clone()),
+                    Client::NoRegion | Client::Unknown => None,
+                },
+            });
+        }
+    }
+
+    /// The usages, sorted and deduplicated as [`finish`] does. A usage whose client could
+    /// not be traced gets the file's client Region when the recognised client constructors
+    /// of the file (`constructors()`, asked only if needed) give exactly one distinct
+    /// Region: the first literal of that Region.
+    pub(super) fn finish(mut self, constructors: impl FnOnce() -> Vec<ClientRegion>) -> Vec<Usage> {
+        if !self.unknown_client.is_empty()
+            && let Some(only) = only_region(constructors())
+        {
+            for &index in &self.unknown_client {
+                if let Some(usage) = self.usages.get_mut(index) {
+                    usage.region = Some(only.clone());
+                }
+            }
+        }
+        finish(self.usages)
+    }
+}
+
+/// The first of `regions` when they all name the same Region.
+fn only_region(regions: Vec<ClientRegion>) -> Option<ClientRegion> {
+    let mut regions = regions.into_iter();
+    let first = regions.next()?;
+    regions
+        .all(|other| other.region == first.region)
+        .then_some(first)
 }
 
 /// Sort usages by literal then call, drop a literal reaching the same call twice (through
 /// two paths), and sort and deduplicate each usage's parameters.
-pub(super) fn finish(mut usages: Vec<Usage>) -> Vec<Usage> {
+fn finish(mut usages: Vec<Usage>) -> Vec<Usage> {
     for usage in &mut usages {
         usage.params.sort_by_key(|p| (p.range.start, p.range.end));
         usage.params.dedup();
@@ -191,6 +338,7 @@ pub(super) struct Scope {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Api;
     use super::*;
 
     #[test]
@@ -203,6 +351,112 @@ mod tests {
         assert_eq!(b.lookup("M", 50), [1]);
         assert_eq!(b.lookup("M", 101), Vec::<i32>::new());
         assert_eq!(b.lookup("N", 15), Vec::<i32>::new());
+    }
+
+    fn at(region: &str, start: usize) -> ClientRegion {
+        ClientRegion {
+            region: region.to_owned(),
+            range: start..start + region.len(),
+            how: format!("region: '{region}'"),
+        }
+    }
+
+    #[test]
+    fn clients_of_a_name_must_agree() {
+        use Client::{NoRegion, Region, Unknown};
+        let eu = || Region(at("eu-west-1", 10));
+        assert_eq!(Client::combine([]), Unknown);
+        assert_eq!(Client::combine([Unknown, Unknown]), Unknown);
+        assert_eq!(
+            Client::combine([eu(), Region(at("eu-west-1", 50))]),
+            eu(),
+            "the first literal is kept"
+        );
+        assert_eq!(
+            Client::combine([eu(), Region(at("us-east-1", 50))]),
+            NoRegion
+        );
+        assert_eq!(Client::combine([eu(), NoRegion]), NoRegion);
+        assert_eq!(Client::combine([Unknown, eu()]), NoRegion);
+        assert_eq!(Client::combine([eu(), Unknown]), NoRegion);
+    }
+
+    #[test]
+    fn only_region_shaped_literals_count() {
+        let source = "'eu-west-1' 'local' 'us-east-1' 'eu-west-1'";
+        let how = |_: &Range<usize>| "how".to_owned();
+        assert_eq!(
+            client_region(source, [13..18, 1..10, 35..44], how),
+            Client::Region(ClientRegion {
+                region: "eu-west-1".to_owned(),
+                range: 1..10,
+                how: "how".to_owned(),
+            })
+        );
+        assert_eq!(
+            client_region(source, [1..10, 21..30], how),
+            Client::NoRegion
+        );
+        assert_eq!(
+            client_region(source, std::iter::once(13..18), how),
+            Client::NoRegion
+        );
+        assert_eq!(client_region(source, [], how), Client::NoRegion);
+    }
+
+    #[test]
+    fn how_collapses_whitespace_and_cuts_long_text() {
+        assert_eq!(how("region:\n    'eu-west-1'", None), "region: 'eu-west-1'");
+        assert_eq!(
+            how("region_name=REGION", Some("REGION  =  'eu-west-1'")),
+            "region_name=REGION with REGION = 'eu-west-1'"
+        );
+        let long = how(&format!("region: {}", "x".repeat(500)), None);
+        assert_eq!(long.chars().count(), HOW_CHARS);
+        assert!(long.ends_with('…'));
+    }
+
+    #[test]
+    fn untraced_clients_take_the_files_only_region() {
+        let origin = |start| Origin {
+            literal: start..start + 1,
+            via: None,
+        };
+        let mut found = Found::default();
+        found.push(
+            vec![origin(0)],
+            Api::Converse,
+            &(0..5),
+            &[],
+            &Client::Unknown,
+        );
+        found.push(
+            vec![origin(5)],
+            Api::Converse,
+            &(5..9),
+            &[],
+            &Client::NoRegion,
+        );
+        let regions = |found: Found, files: Vec<ClientRegion>| -> Vec<Option<String>> {
+            found
+                .finish(|| files)
+                .into_iter()
+                .map(|u| u.region.map(|r| r.region))
+                .collect()
+        };
+        let copy = |found: &Found| Found {
+            usages: found.usages.clone(),
+            unknown_client: found.unknown_client.clone(),
+        };
+        assert_eq!(
+            regions(copy(&found), vec![at("eu-west-1", 10), at("eu-west-1", 40)]),
+            [Some("eu-west-1".to_owned()), None]
+        );
+        assert_eq!(
+            regions(copy(&found), vec![at("eu-west-1", 10), at("us-east-1", 40)]),
+            [None, None]
+        );
+        assert_eq!(regions(found, Vec::new()), [None, None]);
     }
 
     #[test]

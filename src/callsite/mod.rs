@@ -8,6 +8,16 @@
 //! each string literal that reaches a known Bedrock API, which API it reaches and which request
 //! parameters are visible at that call; [`crate::plan`] turns that into a safety class.
 //!
+//! Each usage also carries the AWS Region of the client that makes the call
+//! ([`Usage::region`]) when it is a literal in the same file: the analyser follows the
+//! receiver (`client` of `client.converse(…)`, the client a command is sent with) through
+//! names to its constructor and reads the Region argument (`region_name=`, `region:`,
+//! `.region(Region::new(…))`). A receiver that cannot be traced to a constructor (a
+//! parameter, a function's result) takes the file's Region when the recognised client
+//! constructors of the file give exactly one; a constructor that is found but has no Region
+//! literal (the default Region, an environment lookup) gives none, whatever other clients
+//! say. The planner uses it to choose the geography of a cross-Region inference profile.
+//!
 //! Each language has its own analyser on the same parser as its extractor. A literal is
 //! identified by the byte range of its contents — exactly the `range` of the extractor's
 //! [`crate::extract::Span`] — so the planner can join the two.
@@ -95,6 +105,21 @@ pub struct Param {
     pub range: Range<usize>,
 }
 
+/// The AWS Region literal of the client that makes a call, as written in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientRegion {
+    /// The Region, e.g. `eu-west-1` (only strings shaped like a Region: see
+    /// [`crate::rules::lifecycle::is_region_name`]).
+    pub region: String,
+    /// Byte range of the Region literal's contents in the file.
+    pub range: Range<usize>,
+    /// How it is written, for messages: `region_name="eu-west-1"`, `region: "eu-west-1"`,
+    /// `Region::new("eu-west-1")`; when the value went through a name, the binding follows
+    /// (`region_name=REGION with REGION = "eu-west-1"`). Whitespace runs are collapsed and
+    /// long text is cut.
+    pub how: String,
+}
+
 /// One literal that reaches an API call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Usage {
@@ -108,6 +133,8 @@ pub struct Usage {
     pub params: Vec<Param>,
     /// The variable or constant the value passed through, if any (`MODEL_ID`).
     pub via: Option<String>,
+    /// The Region of the client that makes the call, when it is a literal in this file.
+    pub region: Option<ClientRegion>,
 }
 
 /// Every literal in `source` that reaches a known Bedrock API, for the languages that have

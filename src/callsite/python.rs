@@ -44,6 +44,27 @@
 //! LiteLLM and Anthropic calls, LangChain `model_kwargs={…}` keys, and
 //! `additional_model_request_fields=` / Strands `additional_request_fields=`.
 //!
+//! # Client Region
+//!
+//! [`Usage::region`] comes from the client that makes the call: for a method call, the
+//! receiver followed through names (at most three names, `self.NAME` included) to
+//! its constructor; LangChain, Strands and LiteLLM calls are their own constructor.
+//!
+//! | constructor | Region from (first that is present) | `how` |
+//! | --- | --- | --- |
+//! | `boto3.client(…)`, `X.client(…)` | `region_name=`, the second positional argument, `config=Config(region_name=…)`, else the session `X` (`boto3.Session(region_name=…)`, also through a name) | `region_name='…'`, `'…'` |
+//! | `boto3.Session(…)`, `boto3.session.Session(…)` | `region_name=` | `region_name='…'` |
+//! | `ChatBedrock`, `ChatBedrockConverse`, `BedrockLLM`, `BedrockEmbeddings`, `BedrockChat`, `Bedrock` | `client=` (followed), else `region_name=` / `region=`, else `config=Config(region_name=…)` | `region_name='…'` |
+//! | `BedrockModel` (Strands) | `region_name=`, else `boto_session=` (followed) | `region_name='…'` |
+//! | `AnthropicBedrock`, `AsyncAnthropicBedrock` | `aws_region=` | `aws_region='…'` |
+//! | LiteLLM `completion` … | `aws_region_name=` | `aws_region_name='…'` |
+//!
+//! The Region value is followed as a model value is (names, `os.environ.get(K, "…")`, `a or
+//! b`, conditionals); only Region-shaped literals count and they must all name one Region.
+//! Through a name, `how` adds the binding: `region_name=REGION with REGION = 'eu-west-1'`.
+//! The fallback for an untraced receiver counts the constructors above by their own
+//! arguments, except clients of another service (`boto3.client("s3", region_name=…)`).
+//!
 //! # Limits
 //!
 //! Same file only; no imports are followed and nothing is typed. Attributes other than
@@ -57,9 +78,10 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use super::common::{
-    self, BODY_DEPTH, Bindings, HOPS, MAX_DEPTH, Origin, Scope, additional_fields, sampling,
+    self, BODY_DEPTH, Bindings, CLIENT_HOPS, Client, Found, HOPS, MAX_DEPTH, Origin, Scope,
+    additional_fields, sampling,
 };
-use super::{Api, Param, Usage};
+use super::{Api, ClientRegion, Param, Usage};
 use crate::extract::python::{parse_tree, string_range};
 use crate::extract::treesitter::{Step, node_text, walk};
 
@@ -93,11 +115,11 @@ pub fn analyze(source: &str) -> Vec<Usage> {
     };
     let root = tree.root_node();
     let (file, calls) = File::collect(root, source);
-    let mut usages = Vec::new();
-    for call in calls {
-        file.call(call, &mut usages);
+    let mut found = Found::default();
+    for &call in &calls {
+        file.call(call, &mut found);
     }
-    common::finish(usages)
+    found.finish(|| file.constructor_regions(&calls))
 }
 
 /// How the parameters of a call are found.
@@ -117,10 +139,23 @@ enum Style {
     Nothing,
 }
 
+/// Where the client that makes a recognised call is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ClientAt {
+    /// The receiver: `X` of `X.converse(…)`.
+    Receiver,
+    /// The `X` of `X.messages.create(…)` (`X.beta.messages…`).
+    AnthropicReceiver,
+    /// The call itself constructs it (LangChain, Strands) or takes its settings (LiteLLM).
+    Call,
+}
+
 /// What a recognised call is.
 #[derive(Debug, Clone, Copy)]
 struct Target {
     api: Api,
+    /// Where its client is.
+    client: ClientAt,
     /// Keyword arguments that carry the model.
     model_keys: &'static [&'static str],
     /// The first positional argument carries the model too (LiteLLM).
@@ -135,11 +170,17 @@ impl Target {
     const fn new(api: Api, model_keys: &'static [&'static str], style: Style) -> Target {
         Target {
             api,
+            client: ClientAt::Receiver,
             model_keys,
             positional_model: false,
             needs_bedrock_prefix: false,
             style,
         }
+    }
+
+    /// This target, with its client at `client`.
+    const fn at(self, client: ClientAt) -> Target {
+        Target { client, ..self }
     }
 }
 
@@ -167,6 +208,8 @@ const LITELLM_FUNCTIONS: &[&str] = &[
 /// What the first pass learnt about a file.
 struct File<'t, 's> {
     source: &'s str,
+    /// The module, to find the node of a literal from its range.
+    root: Node<'t>,
     /// `NAME` and `self.NAME` bindings.
     bindings: Bindings<Node<'t>>,
     /// Local names of functions imported from `litellm`.
@@ -184,6 +227,7 @@ impl<'t, 's> File<'t, 's> {
     fn collect(root: Node<'t>, source: &'s str) -> (File<'t, 's>, Vec<Node<'t>>) {
         let mut file = File {
             source,
+            root,
             bindings: Bindings::default(),
             litellm_functions: HashSet::new(),
             litellm_modules: HashSet::from(["litellm"]),
@@ -361,7 +405,7 @@ impl<'t, 's> File<'t, 's> {
     }
 
     /// The second pass, for one call.
-    fn call(&self, call: Node<'t>, usages: &mut Vec<Usage>) {
+    fn call(&self, call: Node<'t>, found: &mut Found) {
         let (Some(function), Some(arguments)) = (
             call.child_by_field_name("function"),
             call.child_by_field_name("arguments"),
@@ -406,7 +450,21 @@ impl<'t, 's> File<'t, 's> {
             return;
         }
         let params = self.params(target.style, &keywords);
-        common::push_usages(usages, origins, target.api, &call.byte_range(), &params);
+        let client = match target.client {
+            ClientAt::Call => self.constructed(call, CLIENT_HOPS, MAX_DEPTH),
+            ClientAt::Receiver => function
+                .child_by_field_name("object")
+                .map_or(Client::Unknown, |receiver| {
+                    self.client_of(receiver, CLIENT_HOPS, MAX_DEPTH)
+                }),
+            ClientAt::AnthropicReceiver => function
+                .child_by_field_name("object")
+                .and_then(|receiver| self.anthropic_client(receiver))
+                .map_or(Client::Unknown, |client| {
+                    self.client_of(client, CLIENT_HOPS, MAX_DEPTH)
+                }),
+        };
+        found.push(origins, target.api, &call.byte_range(), &params, &client);
     }
 
     /// Which API a call with callee `function` reaches, if any.
@@ -430,6 +488,7 @@ impl<'t, 's> File<'t, 's> {
                     additional: &["additional_model_request_fields"],
                 },
             )
+            .at(ClientAt::Call)
         };
         let sampling_only = Style::Keywords {
             dicts: &[],
@@ -455,13 +514,15 @@ impl<'t, 's> File<'t, 's> {
                     dicts: &[],
                     additional: &["additional_request_fields"],
                 },
-            ),
+            )
+            .at(ClientAt::Call),
             "create" | "stream" => {
                 let client = self.anthropic_client(receiver?)?;
                 if !self.anthropic_client_ok(client) {
                     return None;
                 }
                 Target::new(Api::AnthropicMessages, &["model"], sampling_only)
+                    .at(ClientAt::AnthropicReceiver)
             }
             _ if LITELLM_FUNCTIONS.contains(&name) => {
                 let explicit = match receiver {
@@ -477,7 +538,7 @@ impl<'t, 's> File<'t, 's> {
                 Target {
                     positional_model: true,
                     needs_bedrock_prefix: !explicit,
-                    ..Target::new(Api::LiteLlm, &["model"], sampling_only)
+                    ..Target::new(Api::LiteLlm, &["model"], sampling_only).at(ClientAt::Call)
                 }
             }
             _ => return None,
@@ -894,6 +955,240 @@ impl<'t, 's> File<'t, 's> {
     }
 }
 
+/// The LangChain classes, whose client is made from `client=`, `region_name=` (or its
+/// alias `region=`) or `config=`.
+const LANGCHAIN_CLASSES: &[&str] = &[
+    "ChatBedrock",
+    "BedrockChat",
+    "BedrockLLM",
+    "Bedrock",
+    "ChatBedrockConverse",
+    "BedrockEmbeddings",
+];
+
+/// The keywords that give the Region of a client constructor's client.
+struct RegionKeys {
+    /// Keywords whose value is the Region.
+    region: &'static [&'static str],
+    /// The keyword whose value is a botocore `Config(region_name=…)`, if the constructor
+    /// takes one.
+    config: Option<&'static str>,
+}
+
+/// The Region keywords of the client constructor (or LiteLLM function) named `name`, if it
+/// is one: boto3 `client`, `Session`, the LangChain classes, Strands' `BedrockModel`,
+/// `AnthropicBedrock`, and LiteLLM's functions.
+fn region_keys(name: &str) -> Option<RegionKeys> {
+    let keys = |region, config| Some(RegionKeys { region, config });
+    match name {
+        "client" => keys(&["region_name"], Some("config")),
+        "Session" | "BedrockModel" => keys(&["region_name"], None),
+        "AnthropicBedrock" | "AsyncAnthropicBedrock" => keys(&["aws_region"], None),
+        _ if LANGCHAIN_CLASSES.contains(&name) => keys(&["region_name", "region"], Some("config")),
+        _ if LITELLM_FUNCTIONS.contains(&name) => keys(&["aws_region_name"], None),
+        _ => None,
+    }
+}
+
+/// The client Region of a call: the constructor of the client it is made by, found in the
+/// file through names, and the Region literal that constructor is given.
+impl<'t, 's> File<'t, 's> {
+    /// The client that the receiver `node` is: the constructors it may be made by.
+    fn client_of(&self, node: Node<'t>, hops: usize, depth: usize) -> Client {
+        let Some(depth) = depth.checked_sub(1) else {
+            return Client::Unknown;
+        };
+        Client::combine(
+            self.calls_of(node, hops, depth)
+                .into_iter()
+                .map(|(call, hops)| self.constructed(call, hops, depth)),
+        )
+    }
+
+    /// The calls whose value `node` may be, through names, each with the name hops left.
+    fn calls_of(&self, node: Node<'t>, hops: usize, depth: usize) -> Vec<(Node<'t>, usize)> {
+        let Some(depth) = depth.checked_sub(1) else {
+            return Vec::new();
+        };
+        match node.kind() {
+            "call" => vec![(node, hops)],
+            "parenthesized_expression" | "await" => first_named(node)
+                .map(|inner| self.calls_of(inner, hops, depth))
+                .unwrap_or_default(),
+            "identifier" | "attribute" => {
+                let Some(hops) = hops.checked_sub(1) else {
+                    return Vec::new();
+                };
+                let Some((_, values)) = self.resolve(node) else {
+                    return Vec::new();
+                };
+                values
+                    .into_iter()
+                    .filter(|value| !contains(*value, node))
+                    .flat_map(|value| self.calls_of(value, hops, depth))
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The client the call `call` makes (or, for LiteLLM, is made with), following its
+    /// `client=` (LangChain), `boto_session=` (Strands) or session receiver
+    /// (`session.client(…)`) at most `hops` names; `depth` bounds the constructors followed
+    /// in a row (`ChatBedrock(client=ChatBedrock(client=…))`).
+    fn constructed(&self, call: Node<'t>, hops: usize, depth: usize) -> Client {
+        let Some(function) = call.child_by_field_name("function") else {
+            return Client::Unknown;
+        };
+        let Some(name) = self.last_segment(function) else {
+            return Client::Unknown;
+        };
+        let Some(keys) = region_keys(name) else {
+            return Client::Unknown;
+        };
+        let Some(arguments) = call
+            .child_by_field_name("arguments")
+            .filter(|a| a.kind() == "argument_list")
+        else {
+            return Client::Unknown;
+        };
+        let (positional, keywords) = self.arguments(arguments);
+        let keyword = |key: &str| keywords.iter().find(|entry| entry.name == key);
+        let follow = |key: &str| keyword(key).map(|entry| self.client_of(entry.value, hops, depth));
+        // A LangChain model given a client uses it as it is.
+        if LANGCHAIN_CLASSES.contains(&name)
+            && let Some(client) = follow("client")
+        {
+            return client;
+        }
+        if let Some(client) = self.direct_region(name, &keys, &positional, &keywords) {
+            return client;
+        }
+        match name {
+            "BedrockModel" => follow("boto_session").unwrap_or(Client::NoRegion),
+            // `session.client(…)`: the session's Region; `boto3.client(…)`: the default one.
+            "client" => match function.child_by_field_name("object") {
+                Some(object)
+                    if !(object.kind() == "identifier" && self.text(object) == "boto3") =>
+                {
+                    self.client_of(object, hops, depth)
+                }
+                _ => Client::NoRegion,
+            },
+            _ => Client::NoRegion,
+        }
+    }
+
+    /// The Region a constructor's own arguments give: a Region keyword (`region_name=`; also
+    /// the second positional argument of `client`), else the `region_name=` of the
+    /// `Config(…)` passed as its config keyword. `None` when it has neither.
+    fn direct_region(
+        &self,
+        name: &str,
+        keys: &RegionKeys,
+        positional: &[Node<'t>],
+        keywords: &[Entry<'t, 's>],
+    ) -> Option<Client> {
+        if let Some(entry) = keywords
+            .iter()
+            .find(|entry| keys.region.contains(&entry.name))
+        {
+            return Some(self.region_argument(&format!("{}=", entry.name), entry.value));
+        }
+        if name == "client"
+            && let Some(second) = positional.get(1)
+        {
+            return Some(self.region_argument("", *second));
+        }
+        let config = keywords
+            .iter()
+            .find(|entry| keys.config == Some(entry.name))?;
+        let configs: Vec<Client> = self
+            .calls_of(config.value, HOPS, MAX_DEPTH)
+            .into_iter()
+            .filter(|(call, _)| {
+                call.child_by_field_name("function")
+                    .and_then(|function| self.last_segment(function))
+                    == Some("Config")
+            })
+            .filter_map(|(call, _)| {
+                let arguments = call
+                    .child_by_field_name("arguments")
+                    .filter(|a| a.kind() == "argument_list")?;
+                let (_, keywords) = self.arguments(arguments);
+                let entry = keywords.iter().find(|entry| entry.name == "region_name")?;
+                Some(self.region_argument("region_name=", entry.value))
+            })
+            .collect();
+        (!configs.is_empty()).then(|| Client::combine(configs))
+    }
+
+    /// The Region a Region argument `value` gives, written `prefix` + its text.
+    fn region_argument(&self, prefix: &str, value: Node<'t>) -> Client {
+        let written = format!("{prefix}{}", self.text(value));
+        let origins = self.origins(value, HOPS, MAX_DEPTH);
+        common::client_region(
+            self.source,
+            origins.into_iter().map(|origin| origin.literal),
+            |literal| {
+                let inside = value.start_byte() <= literal.start && literal.end <= value.end_byte();
+                let binding = (!inside).then(|| self.binding_text(literal)).flatten();
+                common::how(&written, binding)
+            },
+        )
+    }
+
+    /// The text of the binding (`REGION = "eu-west-1"`, a parameter default) whose value
+    /// holds the literal at `literal`.
+    fn binding_text(&self, literal: &Range<usize>) -> Option<&'s str> {
+        let mut node = self
+            .root
+            .descendant_for_byte_range(literal.start, literal.end)?;
+        for _ in 0..MAX_DEPTH {
+            if matches!(
+                node.kind(),
+                "assignment" | "named_expression" | "default_parameter" | "typed_default_parameter"
+            ) {
+                return Some(self.text(node));
+            }
+            node = node.parent()?;
+        }
+        None
+    }
+
+    /// The Regions the recognised client constructors of the file give by their own
+    /// arguments (for the fallback of [`Found::finish`]); clients of services other than
+    /// Bedrock (`boto3.client("s3", region_name=…)`) do not count.
+    fn constructor_regions(&self, calls: &[Node<'t>]) -> Vec<ClientRegion> {
+        calls
+            .iter()
+            .filter_map(|call| {
+                let name = self.last_segment(call.child_by_field_name("function")?)?;
+                let keys = region_keys(name)?;
+                let arguments = call
+                    .child_by_field_name("arguments")
+                    .filter(|a| a.kind() == "argument_list")?;
+                let (positional, keywords) = self.arguments(arguments);
+                if name == "client" {
+                    let service = keywords
+                        .iter()
+                        .find(|entry| entry.name == "service_name")
+                        .map(|entry| entry.value)
+                        .or_else(|| positional.first().copied())
+                        .and_then(|service| self.plain_string(service));
+                    if service.is_some_and(|service| !service.starts_with("bedrock")) {
+                        return None;
+                    }
+                }
+                match self.direct_region(name, &keys, &positional, &keywords)? {
+                    Client::Region(region) => Some(region),
+                    Client::NoRegion | Client::Unknown => None,
+                }
+            })
+            .collect()
+    }
+}
+
 /// Whether `outer` contains `inner` (a binding used in its own value, `m = m or "…"`).
 fn contains(outer: Node, inner: Node) -> bool {
     outer.start_byte() <= inner.start_byte() && inner.end_byte() <= outer.end_byte()
@@ -1112,6 +1407,231 @@ mod tests {
                 call.contains(literal(snippet, &usage)) || usage.via.is_some(),
                 "{call}"
             );
+        }
+    }
+
+    /// The client Region of the only usage of `source`, as (Region, how), after checking
+    /// that its range is the Region literal's contents.
+    fn region(source: &str) -> Option<(String, String)> {
+        let usage = one(source);
+        let region = usage.region?;
+        assert_eq!(&source[region.range.clone()], region.region, "{source}");
+        assert_eq!(
+            &source[region.range.start - 1..region.range.start],
+            &source[region.range.end..region.range.end + 1],
+            "the range is a quoted literal's contents: {source}"
+        );
+        Some((region.region, region.how))
+    }
+
+    #[test]
+    fn every_listed_client_region_is_recognised() {
+        let table: &[(&str, &str, &str)] = &[
+            // boto3: the client's own `region_name`, positional or in a `Config`.
+            (
+                "import boto3\nclient = boto3.client('bedrock-runtime', region_name='eu-west-1')\nclient.converse(modelId='M', messages=[])\n",
+                "eu-west-1",
+                "region_name='eu-west-1'",
+            ),
+            (
+                "client = boto3.client(\n    service_name=\"bedrock-runtime\",\n    region_name=\"ap-south-1\",\n)\nclient.invoke_model(modelId='M', body=b)\n",
+                "ap-south-1",
+                "region_name=\"ap-south-1\"",
+            ),
+            (
+                "boto3.client('bedrock-runtime', 'eu-west-2').converse(modelId='M')\n",
+                "eu-west-2",
+                "'eu-west-2'",
+            ),
+            (
+                "client = boto3.client('bedrock-runtime', config=Config(region_name='eu-north-1', retries=r))\nclient.converse_stream(modelId='M')\n",
+                "eu-north-1",
+                "region_name='eu-north-1'",
+            ),
+            (
+                "cfg = botocore.config.Config(region_name='ca-central-1')\nclient = boto3.client('bedrock-runtime', config=cfg)\nclient.converse(modelId='M')\n",
+                "ca-central-1",
+                "region_name='ca-central-1'",
+            ),
+            // A session's Region, inline or through a name.
+            (
+                "boto3.Session(region_name='eu-central-1').client('bedrock-runtime').converse(modelId='M')\n",
+                "eu-central-1",
+                "region_name='eu-central-1'",
+            ),
+            (
+                "session = boto3.Session(profile_name='p', region_name='ap-northeast-1')\nclient = session.client('bedrock-runtime')\nclient.converse(modelId='M')\n",
+                "ap-northeast-1",
+                "region_name='ap-northeast-1'",
+            ),
+            (
+                "session = boto3.session.Session(region_name='us-east-2')\nruntime = session.client(service_name='bedrock-runtime')\n\ndef ask():\n    return runtime.converse(modelId='M')\n",
+                "us-east-2",
+                "region_name='us-east-2'",
+            ),
+            // A module constant, an environment lookup with a default.
+            (
+                "REGION = 'eu-west-3'\nclient = boto3.client('bedrock-runtime', region_name=REGION)\nclient.converse(modelId='M')\n",
+                "eu-west-3",
+                "region_name=REGION with REGION = 'eu-west-3'",
+            ),
+            (
+                "client = boto3.client('bedrock-runtime', region_name=os.environ.get('AWS_REGION', 'us-west-2'))\nclient.converse(modelId='M')\n",
+                "us-west-2",
+                "region_name=os.environ.get('AWS_REGION', 'us-west-2')",
+            ),
+            (
+                "REGION = os.getenv('AWS_REGION') or 'us-east-1'\nclient = boto3.client('bedrock-runtime', region_name=REGION)\nclient.converse(modelId='M')\n",
+                "us-east-1",
+                "region_name=REGION with REGION = os.getenv('AWS_REGION') or 'us-east-1'",
+            ),
+            // `self.client` set in `__init__`; the agent client.
+            (
+                "class Bot:\n    def __init__(self):\n        self.client = boto3.client('bedrock-runtime', region_name='eu-west-1')\n\n    def run(self):\n        return self.client.converse(modelId='M')\n",
+                "eu-west-1",
+                "region_name='eu-west-1'",
+            ),
+            (
+                "agent = boto3.client('bedrock-agent', region_name='us-west-2')\nagent.create_agent(agentName='a', foundationModel='M')\n",
+                "us-west-2",
+                "region_name='us-west-2'",
+            ),
+            // LangChain: `region_name=` (or `region=`), or the `client=` it is given.
+            (
+                "llm = ChatBedrock(model_id='M', region_name='eu-west-1')\n",
+                "eu-west-1",
+                "region_name='eu-west-1'",
+            ),
+            (
+                "REGION = 'eu-central-1'\nllm = ChatBedrockConverse(model='M', region_name=REGION)\n",
+                "eu-central-1",
+                "region_name=REGION with REGION = 'eu-central-1'",
+            ),
+            (
+                "llm = ChatBedrockConverse(model='M', region='ap-southeast-2')\n",
+                "ap-southeast-2",
+                "region='ap-southeast-2'",
+            ),
+            (
+                "llm = BedrockLLM(model_id='M', region_name='us-east-1')\n",
+                "us-east-1",
+                "region_name='us-east-1'",
+            ),
+            (
+                "emb = BedrockEmbeddings(model_id='M', region_name='eu-west-2')\n",
+                "eu-west-2",
+                "region_name='eu-west-2'",
+            ),
+            (
+                "rt = boto3.client('bedrock-runtime', region_name='ap-northeast-1')\nllm = ChatBedrock(client=rt, model_id='M')\n",
+                "ap-northeast-1",
+                "region_name='ap-northeast-1'",
+            ),
+            (
+                "llm = ChatBedrockConverse(model='M', config=Config(region_name='eu-south-1'))\n",
+                "eu-south-1",
+                "region_name='eu-south-1'",
+            ),
+            // Strands: `region_name=`, or its `boto_session=`.
+            (
+                "model = BedrockModel(model_id='M', region_name='us-west-2')\n",
+                "us-west-2",
+                "region_name='us-west-2'",
+            ),
+            (
+                "session = boto3.Session(region_name='eu-west-1')\nmodel = BedrockModel(model_id='M', boto_session=session)\n",
+                "eu-west-1",
+                "region_name='eu-west-1'",
+            ),
+            // Anthropic's client.
+            (
+                "client = AnthropicBedrock(aws_region='eu-west-1')\nclient.messages.create(model='M', max_tokens=10, messages=m)\n",
+                "eu-west-1",
+                "aws_region='eu-west-1'",
+            ),
+            (
+                "client = AsyncAnthropicBedrock(aws_region='us-east-1')\nawait client.beta.messages.create(model='M', messages=m)\n",
+                "us-east-1",
+                "aws_region='us-east-1'",
+            ),
+            // LiteLLM's own keyword.
+            (
+                "import litellm\nlitellm.completion(model='bedrock/M', messages=m, aws_region_name='eu-central-1')\n",
+                "eu-central-1",
+                "aws_region_name='eu-central-1'",
+            ),
+            // The receiver is a parameter: the file's only client Region.
+            (
+                "runtime = boto3.client('bedrock-runtime', region_name='eu-west-1')\n\ndef ask(client):\n    return client.converse(modelId='M')\n",
+                "eu-west-1",
+                "region_name='eu-west-1'",
+            ),
+            (
+                "A = boto3.client('bedrock-runtime', region_name='eu-west-1')\nB = boto3.Session(region_name='eu-west-1')\n\ndef ask(client):\n    return client.converse(modelId='M')\n",
+                "eu-west-1",
+                "region_name='eu-west-1'",
+            ),
+        ];
+        for (snippet, expected_region, expected_how) in table {
+            assert_eq!(
+                region(snippet),
+                Some(((*expected_region).to_owned(), (*expected_how).to_owned())),
+                "{snippet}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_receiver_chooses_among_several_client_regions() {
+        let source = "us = boto3.client('bedrock-runtime', region_name='us-east-1')\neu = boto3.client('bedrock-runtime', region_name='eu-west-1')\nus.converse(modelId='a-v1')\neu.converse(modelId='b-v1')\n";
+        let found: Vec<(&str, Option<String>)> = usages(source)
+            .iter()
+            .map(|u| {
+                (
+                    literal(source, u),
+                    u.region.as_ref().map(|r| r.region.clone()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("a-v1", Some("us-east-1".to_owned())),
+                ("b-v1", Some("eu-west-1".to_owned()))
+            ]
+        );
+        let start = source.find("eu-west-1").unwrap();
+        assert_eq!(
+            usages(source)[1].region.as_ref().unwrap().range,
+            start..start + 9
+        );
+    }
+
+    #[test]
+    fn client_regions_that_are_not_literals_or_are_ambiguous_give_none() {
+        for source in [
+            // Environment lookups without a default.
+            "client = boto3.client('bedrock-runtime', region_name=os.environ['AWS_REGION'])\nclient.converse(modelId='M')\n",
+            "client = boto3.client('bedrock-runtime', region_name=os.getenv('AWS_REGION'))\nclient.converse(modelId='M')\n",
+            "llm = ChatBedrockConverse(model='M', region_name=os.environ.get('AWS_REGION'))\n",
+            // A name that is not a Region literal, a string that is not a Region.
+            "def make(region):\n    client = boto3.client('bedrock-runtime', region_name=region)\n    return client.converse(modelId='M')\n",
+            "client = boto3.client('bedrock-runtime', region_name='local')\nclient.converse(modelId='M')\n",
+            "client = boto3.client('bedrock-runtime', region_name='eu-west-1' if eu else 'us-east-1')\nclient.converse(modelId='M')\n",
+            // Two clients with different Regions, the receiver unknown.
+            "a = boto3.client('bedrock-runtime', region_name='us-east-1')\nb = boto3.client('bedrock-runtime', region_name='eu-west-1')\n\ndef ask(client):\n    return client.converse(modelId='M')\n",
+            // The client is in the file without a Region: the default applies, whatever
+            // other clients say.
+            "other = boto3.client('bedrock-runtime', region_name='eu-west-1')\nclient = boto3.client('bedrock-runtime')\nclient.converse(modelId='M')\n",
+            "other = boto3.client('bedrock-runtime', region_name='eu-west-1')\nllm = ChatBedrock(model_id='M')\n",
+            "session = boto3.Session()\nclient = session.client('bedrock-runtime')\nclient.converse(modelId='M')\n",
+            "other = AnthropicBedrock(aws_region='eu-west-1')\nlitellm.completion(model='bedrock/M')\n",
+            // Another service's Region is no evidence.
+            "s3 = boto3.client('s3', region_name='eu-west-1')\n\ndef ask(client):\n    return client.converse(modelId='M')\n",
+            // No client anywhere.
+            "def ask(client):\n    return client.converse(modelId='M')\n",
+        ] {
+            assert_eq!(region(source), None, "{source}");
         }
     }
 
@@ -1354,6 +1874,18 @@ mod tests {
             " or 'b'".repeat(3000)
         );
         let _ = analyze(&chain);
+        // Constructors nested in constructors, sessions of sessions: bounded too.
+        let clients = format!(
+            "llm = ChatBedrock(model_id='a-v1', client={}None{})\n",
+            "ChatBedrock(client=".repeat(3000),
+            ")".repeat(3000)
+        );
+        let _ = analyze(&clients);
+        let sessions = format!(
+            "boto3.Session(){}.converse(modelId='a-v1')\n",
+            ".client('bedrock-runtime')".repeat(3000)
+        );
+        let _ = analyze(&sessions);
     }
 
     #[test]

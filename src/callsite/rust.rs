@@ -34,6 +34,21 @@
 //! `Self::NAME` or a path `models::NAME`, matched by its last segment) anywhere in the file;
 //! at most two names in a row.
 //!
+//! # Client Region
+//!
+//! [`Usage::region`]: the receiver of the operation is followed through `let` bindings (at
+//! most three names) and `Client::new(&config)`, `Client::from_conf(conf)`,
+//! `config::Builder::from(&sdk_config)` to the config loader or builder; the last
+//! `.region(x)` / `.set_region(x)` in its chain gives the Region (`how` is `x` as written,
+//! `.region("…")` for a bare literal or name): `Region::new("…")`,
+//! `Region::from_static("…")`, `Some(…)`, a literal, the first provider of a
+//! `RegionProviderChain` that has one (`first_try(…)`, then `.or_else("…")`), the fallback
+//! of `.unwrap_or(…)` / `.unwrap_or_else(|_| …)`, through `let` and `const` names (`how`
+//! then adds the binding, `Region::new(REGION) with REGION = "eu-west-1"`). A loader without
+//! `.region` (`aws_config::load_defaults(…)`, `defaults(…)…load()`, `from_env()`) uses the
+//! default Region (none). The fallback for an untraced receiver (a parameter, a struct
+//! field) counts every `.region(…)` of the file.
+//!
 //! `Usage::call` is the whole chain up to its outermost method call
 //! (`client.converse().model_id(M)….send()`, without the `.await`).
 //!
@@ -64,8 +79,11 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, ExprMethodCall, Lit, Pat, Stmt};
 
-use super::common::{self, BODY_DEPTH, HOPS, MAX_DEPTH, Origin, additional_fields, sampling};
-use super::{Api, Param, Usage};
+use super::common::{
+    self, BODY_DEPTH, CLIENT_HOPS, Client, Found, HOPS, MAX_DEPTH, Origin, additional_fields,
+    sampling,
+};
+use super::{Api, ClientRegion, Param, Usage};
 use crate::extract::rust::{
     BytePositions, EXTRACT_STACK_SIZE, MAX_SOURCE_LEN, MAX_VERIFIED_DEPTH, SourceMapReset,
     shebang_len, string_contents,
@@ -127,10 +145,12 @@ fn analyze_on_this_thread(source: &str) -> Vec<Usage> {
         positions: RefCell::new(BytePositions::new(code)),
         constants: constants.0,
         blocks: Vec::new(),
-        usages: Vec::new(),
+        found: Found::default(),
+        regions: Vec::new(),
     };
     analyser.visit_file(&file);
-    common::finish(analyser.usages)
+    let Analyser { found, regions, .. } = analyser;
+    found.finish(move || regions)
 }
 
 /// Deepest nesting of delimited groups in `tokens`, counted without recursion.
@@ -202,7 +222,10 @@ struct Analyser<'ast, 's> {
     constants: HashMap<String, Vec<&'ast Expr>>,
     /// The `let NAME = value` bindings of each enclosing block, innermost last, in order.
     blocks: Vec<Vec<(String, &'ast Expr)>>,
-    usages: Vec<Usage>,
+    found: Found,
+    /// The Region of every `.region(…)` call of the file that gives one, in file order (the
+    /// fallback of [`Found::finish`]).
+    regions: Vec<ClientRegion>,
 }
 
 impl<'ast> Visit<'ast> for Analyser<'ast, '_> {
@@ -279,8 +302,16 @@ fn single_argument(call: &ExprMethodCall) -> Option<&Expr> {
 }
 
 impl<'ast> Analyser<'ast, '_> {
-    /// Record the usages of one chain (`links` from the innermost call).
+    /// Record the usages of one chain (`links` from the innermost call), and the Regions
+    /// its `.region(…)` calls give.
     fn chain(&mut self, links: &[&'ast ExprMethodCall]) {
+        for link in links {
+            if is_region_method(link)
+                && let Client::Region(region) = self.region_site(link)
+            {
+                self.regions.push(region);
+            }
+        }
         for (i, link) in links.iter().enumerate() {
             let Some(api) = operation(&link.method.to_string()).filter(|_| link.args.is_empty())
             else {
@@ -325,7 +356,8 @@ impl<'ast> Analyser<'ast, '_> {
             let Some(call) = self.range(outermost.span()) else {
                 continue;
             };
-            common::push_usages(&mut self.usages, origins, api, &call, &params);
+            let client = self.client_of(&link.receiver, CLIENT_HOPS, MAX_DEPTH);
+            self.found.push(origins, api, &call, &params, &client);
         }
     }
 
@@ -581,6 +613,219 @@ impl<'ast> Analyser<'ast, '_> {
     }
 }
 
+/// Whether `link` is `.region(x)` or `.set_region(x)`: a config loader or builder given a
+/// Region.
+fn is_region_method(link: &ExprMethodCall) -> bool {
+    link.args.len() == 1 && (link.method == "region" || link.method == "set_region")
+}
+
+/// A Region literal a Region expression may have, and the innermost name it went through
+/// (with the expression that name is bound to).
+type RegionLiteral<'ast> = (Range<usize>, Option<(String, &'ast Expr)>);
+
+/// The client Region of a call: the `.region(…)` of the config loader or builder the client
+/// is made from, found in the file through `let` bindings.
+impl<'ast> Analyser<'ast, '_> {
+    /// The client that the receiver `expr` of an operation is.
+    fn client_of(&self, expr: &'ast Expr, hops: usize, depth: usize) -> Client {
+        let Some(depth) = depth.checked_sub(1) else {
+            return Client::Unknown;
+        };
+        match expr {
+            Expr::Reference(reference) => self.client_of(&reference.expr, hops, depth),
+            Expr::Paren(paren) => self.client_of(&paren.expr, hops, depth),
+            Expr::Group(group) => self.client_of(&group.expr, hops, depth),
+            Expr::MethodCall(_) | Expr::Await(_) | Expr::Try(_) => {
+                let (links, base) = flatten(expr);
+                // The last `.region(…)` of a builder wins.
+                match links.iter().rev().find(|link| is_region_method(link)) {
+                    Some(link) => self.region_site(link),
+                    None => self.client_of(base, hops, depth),
+                }
+            }
+            Expr::Call(call) => {
+                let Expr::Path(function) = &*call.func else {
+                    return Client::Unknown;
+                };
+                let last = function.path.segments.last().map(|s| s.ident.to_string());
+                match last.as_deref() {
+                    // `Client::new(&config)`, `Client::from_conf(conf)`,
+                    // `config::Builder::from(&sdk_config)`.
+                    Some("new" | "from_conf" | "from") => {
+                        call.args.first().map_or(Client::Unknown, |config| {
+                            self.client_of(config, hops, depth)
+                        })
+                    }
+                    // `aws_config::load_from_env()`, `defaults(…)`, `from_env()`,
+                    // `Config::builder()` without a `.region(…)`: the default Region.
+                    Some(
+                        "load_from_env" | "load_defaults" | "defaults" | "from_env" | "builder",
+                    ) => Client::NoRegion,
+                    _ => Client::Unknown,
+                }
+            }
+            Expr::Path(path) => {
+                let Some(hops) = hops.checked_sub(1) else {
+                    return Client::Unknown;
+                };
+                let Some((_, values)) = self.resolve(path) else {
+                    return Client::Unknown;
+                };
+                Client::combine(
+                    values
+                        .into_iter()
+                        .map(|value| self.client_of(value, hops, depth)),
+                )
+            }
+            _ => Client::Unknown,
+        }
+    }
+
+    /// The Region a `.region(x)` call gives.
+    fn region_site(&self, link: &'ast ExprMethodCall) -> Client {
+        let Some(argument) = single_argument(link) else {
+            return Client::NoRegion;
+        };
+        let Some(text) = self.text(argument.span()) else {
+            return Client::NoRegion;
+        };
+        let bare = match argument {
+            Expr::Lit(_) => true,
+            Expr::Path(path) => path.path.segments.len() == 1,
+            _ => false,
+        };
+        let written = match bare {
+            true => format!(".{}({text})", link.method),
+            false => text.to_owned(),
+        };
+        let literals = self.region_literals(argument, HOPS, MAX_DEPTH);
+        common::client_region(
+            self.source,
+            literals.iter().map(|(literal, _)| literal.clone()),
+            |literal| {
+                let binding = literals
+                    .iter()
+                    .find(|(other, _)| other == literal)
+                    .and_then(|(_, via)| via.as_ref())
+                    .and_then(|(name, value)| {
+                        Some(format!("{name} = {}", self.text(value.span())?))
+                    });
+                common::how(&written, binding.as_deref())
+            },
+        )
+    }
+
+    /// The text of the file at `span`.
+    fn text(&self, span: proc_macro2::Span) -> Option<&str> {
+        self.source.get(self.range(span)?)
+    }
+
+    /// The string literals a Region expression may have: a literal, `Region::new(…)`,
+    /// `Region::from_static(…)`, `Some(…)`, `String::from(…)`, the first provider of a
+    /// `RegionProviderChain` that has one (`first_try(…)`, then `.or_else(…)`), the fallback of
+    /// `.unwrap_or(…)` / `.unwrap_or_else(|…| …)` (after `std::env::var`), `if`/`match`
+    /// branches, and names.
+    fn region_literals(
+        &self,
+        expr: &'ast Expr,
+        hops: usize,
+        depth: usize,
+    ) -> Vec<RegionLiteral<'ast>> {
+        let Some(depth) = depth.checked_sub(1) else {
+            return Vec::new();
+        };
+        match expr {
+            Expr::Lit(literal) => match &literal.lit {
+                Lit::Str(string) => self
+                    .literal_range(string.span())
+                    .map(|range| (range, None))
+                    .into_iter()
+                    .collect(),
+                _ => Vec::new(),
+            },
+            Expr::Reference(reference) => self.region_literals(&reference.expr, hops, depth),
+            Expr::Paren(paren) => self.region_literals(&paren.expr, hops, depth),
+            Expr::Group(group) => self.region_literals(&group.expr, hops, depth),
+            Expr::Call(call) => {
+                let Expr::Path(function) = &*call.func else {
+                    return Vec::new();
+                };
+                let last = function.path.segments.last().map(|s| s.ident.to_string());
+                match (last.as_deref(), call.args.len()) {
+                    (Some("new" | "from_static" | "Some" | "from" | "first_try"), 1) => call
+                        .args
+                        .first()
+                        .map(|argument| self.region_literals(argument, hops, depth))
+                        .unwrap_or_default(),
+                    _ => Vec::new(),
+                }
+            }
+            Expr::MethodCall(_) | Expr::Await(_) | Expr::Try(_) => {
+                let (links, base) = flatten(expr);
+                let mut candidates: Vec<&'ast Expr> = vec![base];
+                for link in links {
+                    match (link.method.to_string().as_str(), single_argument(link)) {
+                        ("or_else" | "unwrap_or_else", Some(Expr::Closure(closure))) => {
+                            candidates.push(&closure.body);
+                        }
+                        ("or_else" | "unwrap_or" | "or", Some(fallback)) => {
+                            candidates.push(fallback)
+                        }
+                        _ => {}
+                    }
+                }
+                candidates
+                    .into_iter()
+                    .map(|candidate| self.region_literals(candidate, hops, depth))
+                    .find(|literals| !literals.is_empty())
+                    .unwrap_or_default()
+            }
+            Expr::Block(block) => self.block_region_literals(&block.block, hops, depth),
+            Expr::If(branch) => {
+                let mut literals = self.block_region_literals(&branch.then_branch, hops, depth);
+                if let Some((_, otherwise)) = &branch.else_branch {
+                    literals.extend(self.region_literals(otherwise, hops, depth));
+                }
+                literals
+            }
+            Expr::Match(matching) => matching
+                .arms
+                .iter()
+                .flat_map(|arm| self.region_literals(&arm.body, hops, depth))
+                .collect(),
+            Expr::Path(path) => {
+                let Some(hops) = hops.checked_sub(1) else {
+                    return Vec::new();
+                };
+                let Some((name, values)) = self.resolve(path) else {
+                    return Vec::new();
+                };
+                let mut literals = Vec::new();
+                for value in values {
+                    for (range, via) in self.region_literals(value, hops, depth) {
+                        literals.push((range, via.or_else(|| Some((name.clone(), value)))));
+                    }
+                }
+                literals
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The Region literals of a block's value (its trailing expression).
+    fn block_region_literals(
+        &self,
+        block: &'ast syn::Block,
+        hops: usize,
+        depth: usize,
+    ) -> Vec<RegionLiteral<'ast>> {
+        match block.stmts.last() {
+            Some(Stmt::Expr(value, None)) => self.region_literals(value, hops, depth),
+            _ => Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -712,6 +957,197 @@ mod tests {
             let usage = one(snippet);
             assert_eq!(usage.api, *api, "{snippet}");
             assert_eq!(literal(snippet, &usage), "M", "{snippet}");
+        }
+    }
+
+    /// The client Region of the only usage of `source`, as (Region, how), after checking
+    /// that its range is the Region literal's contents.
+    fn region(source: &str) -> Option<(String, String)> {
+        let usage = one(source);
+        let region = usage.region?;
+        assert_eq!(&source[region.range.clone()], region.region, "{source}");
+        assert_eq!(&source[region.range.start - 1..region.range.start], "\"");
+        assert_eq!(&source[region.range.end..region.range.end + 1], "\"");
+        Some((region.region, region.how))
+    }
+
+    /// A config loaded with `loader` (an expression), a client made from it and a Converse
+    /// call, inside a function.
+    fn loaded(loader: &str) -> String {
+        in_fn(&format!(
+            "    let config = {loader};\n    let client = Client::new(&config);\n    client.converse().model_id(\"M\").send().await?;"
+        ))
+    }
+
+    #[test]
+    fn every_listed_client_region_is_recognised() {
+        let table: Vec<(String, &str, &str)> = vec![
+            (
+                loaded(
+                    "aws_config::defaults(BehaviorVersion::latest())\n        .region(Region::new(\"eu-west-1\"))\n        .load()\n        .await",
+                ),
+                "eu-west-1",
+                "Region::new(\"eu-west-1\")",
+            ),
+            (
+                loaded("aws_config::from_env().region(\"us-east-1\").load().await"),
+                "us-east-1",
+                ".region(\"us-east-1\")",
+            ),
+            (
+                loaded(
+                    "aws_config::defaults(BehaviorVersion::latest()).region(Region::from_static(\"ap-northeast-1\")).load().await",
+                ),
+                "ap-northeast-1",
+                "Region::from_static(\"ap-northeast-1\")",
+            ),
+            (
+                loaded(
+                    "aws_config::defaults(BehaviorVersion::latest()).region(Region::new(std::env::var(\"AWS_REGION\").unwrap_or_else(|_| \"us-east-2\".to_string()))).load().await",
+                ),
+                "us-east-2",
+                "Region::new(std::env::var(\"AWS_REGION\").unwrap_or_else(|_| \"us-east-2\".to_string()))",
+            ),
+            // A const, a `RegionProviderChain` with a literal fallback.
+            (
+                format!(
+                    "const REGION: &str = \"eu-central-1\";\n{}",
+                    loaded(
+                        "aws_config::defaults(BehaviorVersion::latest()).region(Region::new(REGION)).load().await"
+                    )
+                ),
+                "eu-central-1",
+                "Region::new(REGION) with REGION = \"eu-central-1\"",
+            ),
+            (
+                format!(
+                    "const CLAUDE_REGION: &str = \"us-east-1\";\n{}",
+                    loaded(
+                        "aws_config::defaults(BehaviorVersion::latest()).region(CLAUDE_REGION).load().await"
+                    )
+                ),
+                "us-east-1",
+                ".region(CLAUDE_REGION) with CLAUDE_REGION = \"us-east-1\"",
+            ),
+            (
+                in_fn(
+                    "    let region_provider = RegionProviderChain::default_provider().or_else(\"us-west-2\");\n    let config = aws_config::from_env().region(region_provider).load().await;\n    let client = aws_sdk_bedrockruntime::Client::new(&config);\n    client.converse().model_id(\"M\").send().await?;",
+                ),
+                "us-west-2",
+                ".region(region_provider) with region_provider = RegionProviderChain::default_provider().or_else(\"us-west-2\")",
+            ),
+            (
+                loaded(
+                    "aws_config::from_env().region(RegionProviderChain::first_try(Region::new(\"eu-west-2\")).or_default_provider()).load().await",
+                ),
+                "eu-west-2",
+                "RegionProviderChain::first_try(Region::new(\"eu-west-2\")).or_default_provider()",
+            ),
+            // The service's own config builder, `set_region`.
+            (
+                in_fn(
+                    "    let sdk_config = aws_config::load_defaults(BehaviorVersion::latest()).await;\n    let conf = aws_sdk_bedrockruntime::config::Builder::from(&sdk_config)\n        .region(Region::new(\"eu-north-1\"))\n        .build();\n    let client = Client::from_conf(conf);\n    client.invoke_model().model_id(\"M\").send().await?;",
+                ),
+                "eu-north-1",
+                "Region::new(\"eu-north-1\")",
+            ),
+            (
+                loaded(
+                    "SdkConfig::builder().set_region(Some(Region::new(\"sa-east-1\"))).build()",
+                ),
+                "sa-east-1",
+                "Some(Region::new(\"sa-east-1\"))",
+            ),
+            // The client made inline.
+            (
+                in_fn(
+                    "    Client::new(&aws_config::defaults(BehaviorVersion::latest()).region(Region::new(\"ap-south-1\")).load().await)\n        .converse_stream()\n        .model_id(\"M\")\n        .send()\n        .await?;",
+                ),
+                "ap-south-1",
+                "Region::new(\"ap-south-1\")",
+            ),
+            // The client is a parameter or a field: the file's only client Region.
+            (
+                format!(
+                    "async fn make() -> Client {{\n    let config = aws_config::defaults(BehaviorVersion::latest()).region(Region::new(\"eu-west-1\")).load().await;\n    Client::new(&config)\n}}\n{}",
+                    in_fn("    client.converse().model_id(\"M\").send().await?;")
+                ),
+                "eu-west-1",
+                "Region::new(\"eu-west-1\")",
+            ),
+            (
+                format!(
+                    "impl Bot {{\n    async fn ask(&self) -> Result<(), Error> {{\n        self.client.converse().model_id(\"M\").send().await?;\n        Ok(())\n    }}\n}}\n{}",
+                    loaded(
+                        "aws_config::defaults(BehaviorVersion::latest()).region(Region::new(\"eu-west-1\")).load().await"
+                    )
+                    .replace("client.converse().model_id(\"M\").send().await?;", "")
+                ),
+                "eu-west-1",
+                "Region::new(\"eu-west-1\")",
+            ),
+        ];
+        for (snippet, expected_region, expected_how) in &table {
+            assert_eq!(
+                region(snippet),
+                Some(((*expected_region).to_owned(), (*expected_how).to_owned())),
+                "{snippet}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_receiver_chooses_among_several_client_regions() {
+        let source = in_fn(
+            "    let us = Client::new(&aws_config::defaults(BehaviorVersion::latest()).region(Region::new(\"us-east-1\")).load().await);\n    let eu_config = aws_config::defaults(BehaviorVersion::latest()).region(Region::new(\"eu-west-1\")).load().await;\n    let eu = Client::new(&eu_config);\n    us.converse().model_id(\"a-v1\").send().await?;\n    eu.converse().model_id(\"b-v1\").send().await?;",
+        );
+        let all = usages(&source);
+        let found: Vec<(&str, Option<&str>)> = all
+            .iter()
+            .map(|u| {
+                (
+                    literal(&source, u),
+                    u.region.as_ref().map(|r| r.region.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [("a-v1", Some("us-east-1")), ("b-v1", Some("eu-west-1"))]
+        );
+        let start = source.find("eu-west-1").unwrap();
+        assert_eq!(all[1].region.as_ref().unwrap().range, start..start + 9);
+    }
+
+    #[test]
+    fn client_regions_that_are_not_literals_or_are_ambiguous_give_none() {
+        let sources = [
+            // Environment lookups without a default, a parameter, a string that is no Region.
+            loaded(
+                "aws_config::defaults(BehaviorVersion::latest()).region(Region::new(std::env::var(\"AWS_REGION\")?)).load().await",
+            ),
+            loaded(
+                "aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region)).load().await",
+            ),
+            loaded(
+                "aws_config::defaults(BehaviorVersion::latest()).region(Region::new(\"local\")).load().await",
+            ),
+            // The client's config is in the file without a Region: the default applies,
+            // whatever other configs say.
+            format!(
+                "async fn other() {{\n    let eu = aws_config::defaults(BehaviorVersion::latest()).region(Region::new(\"eu-west-1\")).load().await;\n}}\n{}",
+                loaded("aws_config::load_defaults(BehaviorVersion::latest()).await")
+            ),
+            // Two configs with different Regions, the receiver unknown.
+            format!(
+                "async fn configs() {{\n    let us = aws_config::defaults(BehaviorVersion::latest()).region(Region::new(\"us-east-1\")).load().await;\n    let eu = aws_config::defaults(BehaviorVersion::latest()).region(Region::new(\"eu-west-1\")).load().await;\n}}\n{}",
+                in_fn("    client.converse().model_id(\"M\").send().await?;")
+            ),
+            // No config anywhere.
+            in_fn("    client.converse().model_id(\"M\").send().await?;"),
+        ];
+        for source in &sources {
+            assert_eq!(region(source), None, "{source}");
         }
     }
 
@@ -869,5 +1305,17 @@ mod tests {
             ".x()".repeat(2000)
         );
         let _ = analyze(&chain);
+        // Deeply nested clients and long Region provider chains: bounded too.
+        let clients = format!(
+            "fn f() {{ {}config{}.converse().model_id(\"a\").send(); }}",
+            "Client::new(&".repeat(200),
+            ")".repeat(200)
+        );
+        let _ = analyze(&clients);
+        let providers = format!(
+            "fn f() {{ let c = from_env().region(RegionProviderChain::default_provider(){}).load(); Client::new(&c).converse().model_id(\"a\").send(); }}",
+            ".or_else(\"us-east-1\")".repeat(2000)
+        );
+        let _ = analyze(&providers);
     }
 }

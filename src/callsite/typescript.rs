@@ -39,6 +39,25 @@
 //! model: bedrock("…"), temperature })`, also with `model` through a name): its sampling
 //! keys and `providerOptions.bedrock.additionalModelRequestFields`.
 //!
+//! # Client Region
+//!
+//! [`Usage::region`] comes from the client that makes the call: the receiver `X` of every
+//! `X.send(command)` the command is sent with (inline or through a name), the receiver of an
+//! aggregated client's method, a LangChain model itself, the factory of a Vercel model. The
+//! receiver is followed through names (at most three names, `this.NAME`
+//! included) to its constructor:
+//!
+//! | constructor | Region from | `how` |
+//! | --- | --- | --- |
+//! | `new BedrockRuntimeClient({…})`, `new BedrockRuntime({…})`, any `new …Bedrock…({…})` that is not a command | `region` | `region: '…'`, `region` (shorthand) |
+//! | `new ChatBedrockConverse({…})`, `new BedrockChat({…})`, `new BedrockEmbeddings({…})` | `client` (followed), else `region` | as above |
+//! | `createAmazonBedrock({…})` | `region` | as above |
+//!
+//! The default provider `bedrock` uses the default Region (none). The `region` value is
+//! followed as a model value is (names, `process.env.X ?? "…"`, `||`, ternaries); only
+//! Region-shaped literals count and they must all name one Region. Through a name, `how` adds
+//! the binding: `region: REGION with REGION = "eu-west-1"`.
+//!
 //! # Limits
 //!
 //! Same file only: imports are not followed and nothing is typed. Plain reassignments
@@ -46,15 +65,17 @@
 //! function return values and arguments passed into a function are not followed; a name bound
 //! several times in one scope yields every value.
 
-use std::collections::HashSet;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use tree_sitter::Node;
 
 use super::common::{
-    self, BODY_DEPTH, Bindings, HOPS, MAX_DEPTH, Origin, Scope, additional_fields, sampling,
+    self, BODY_DEPTH, Bindings, CLIENT_HOPS, Client, Found, HOPS, MAX_DEPTH, Origin, Scope,
+    additional_fields, sampling,
 };
-use super::{Api, Param, Usage};
+use super::{Api, ClientRegion, Param, Usage};
 use crate::extract::treesitter::{Step, for_each_node, node_text, walk};
 pub use crate::extract::typescript::Dialect;
 use crate::extract::typescript::{literal_span, parse_tree};
@@ -87,19 +108,23 @@ pub fn analyze(source: &str, dialect: Dialect) -> Vec<Usage> {
     };
     let root = tree.root_node();
     let (file, nodes) = File::collect(root, source);
-    let mut usages = Vec::new();
-    for call in nodes.calls {
+    let sends = Sends {
+        calls: &nodes.calls,
+        map: OnceCell::new(),
+    };
+    let mut found = Found::default();
+    for &call in &nodes.calls {
         match call {
-            Call::New(node) => file.construction(node, &mut usages),
-            Call::Call(node) => file.call(node, &mut usages),
+            Call::New(node) => file.construction(node, &sends, &mut found),
+            Call::Call(node) => file.call(node, &mut found),
         }
     }
-    if usages.iter().any(|usage| usage.api == Api::VercelAi) {
-        for object in nodes.objects {
-            file.vercel_options(object, &mut usages);
+    if found.usages.iter().any(|usage| usage.api == Api::VercelAi) {
+        for &object in &nodes.objects {
+            file.vercel_options(object, &mut found.usages);
         }
     }
-    common::finish(usages)
+    found.finish(|| file.constructor_regions(&nodes.calls))
 }
 
 /// How the parameters of a call are found in its input object.
@@ -130,6 +155,8 @@ const VERCEL_PACKAGE: &str = "@ai-sdk/amazon-bedrock";
 /// What the first pass learnt about a file.
 struct File<'t, 's> {
     source: &'s str,
+    /// The program, to find the node of a literal from its range.
+    root: Node<'t>,
     /// `NAME` and `this.NAME` bindings.
     bindings: Bindings<Node<'t>>,
     /// Local names of `bedrock` imported from the Vercel package.
@@ -158,6 +185,14 @@ struct Gathered<'t> {
     calls: Vec<Call<'t>>,
     /// Every `object`.
     objects: Vec<Node<'t>>,
+}
+
+/// Which clients send each command: for each `new XCommand(…)` (by node id) sent by
+/// `X.send(command)`, the receivers `X`; worked out from the gathered `calls` the first time
+/// a command that reaches a model needs it.
+struct Sends<'a, 't> {
+    calls: &'a [Call<'t>],
+    map: OnceCell<HashMap<usize, Vec<Node<'t>>>>,
 }
 
 /// Nodes that open a scope for declarations and parameters.
@@ -203,6 +238,7 @@ impl<'t, 's> File<'t, 's> {
     fn collect(root: Node<'t>, source: &'s str) -> (File<'t, 's>, Gathered<'t>) {
         let mut file = File {
             source,
+            root,
             bindings: Bindings::default(),
             vercel_providers: HashSet::new(),
             vercel_factories: HashSet::new(),
@@ -376,8 +412,9 @@ impl<'t, 's> File<'t, 's> {
         Some((key, values))
     }
 
-    /// `new XCommand(input)` and the LangChain constructors.
-    fn construction(&self, node: Node<'t>, usages: &mut Vec<Usage>) {
+    /// `new XCommand(input)` and the LangChain constructors; `sends` gives the clients a
+    /// command is sent with.
+    fn construction(&self, node: Node<'t>, sends: &Sends<'_, 't>, found: &mut Found) {
         let Some(constructor) = node.child_by_field_name("constructor") else {
             return;
         };
@@ -413,17 +450,32 @@ impl<'t, 's> File<'t, 's> {
             ),
             _ => return,
         };
-        self.input_object(node, api, style, model_keys, usages);
+        let client = || match api {
+            Api::Converse | Api::ConverseStream | Api::InvokeModel | Api::InvokeModelStream => {
+                let sends = sends.map.get_or_init(|| self.sends(sends.calls));
+                Client::combine(
+                    sends
+                        .get(&node.id())
+                        .into_iter()
+                        .flatten()
+                        .map(|receiver| self.client_of(*receiver, CLIENT_HOPS, MAX_DEPTH)),
+                )
+            }
+            _ => self.constructed(node, CLIENT_HOPS, MAX_DEPTH),
+        };
+        self.input_object(node, api, style, model_keys, client, found);
     }
 
-    /// The model and parameters in the first argument of `call` (an input object).
+    /// The model and parameters in the first argument of `call` (an input object), made by
+    /// `client()`.
     fn input_object(
         &self,
         call: Node<'t>,
         api: Api,
         style: Style,
         model_keys: &[&str],
-        usages: &mut Vec<Usage>,
+        client: impl FnOnce() -> Client,
+        found: &mut Found,
     ) {
         let Some(input) = self.arguments(call).into_iter().next() else {
             return;
@@ -445,11 +497,11 @@ impl<'t, 's> File<'t, 's> {
             return;
         }
         let params = self.params(style, &entries);
-        common::push_usages(usages, origins, api, &call.byte_range(), &params);
+        found.push(origins, api, &call.byte_range(), &params, &client());
     }
 
     /// The aggregated client's methods and the Vercel provider.
-    fn call(&self, call: Node<'t>, usages: &mut Vec<Usage>) {
+    fn call(&self, call: Node<'t>, found: &mut Found) {
         let Some(function) = call.child_by_field_name("function") else {
             return;
         };
@@ -464,7 +516,14 @@ impl<'t, 's> File<'t, 's> {
                 _ => None,
             };
             if let Some((api, style)) = runtime {
-                self.input_object(call, api, style, &["modelId"], usages);
+                let client = || {
+                    function
+                        .child_by_field_name("object")
+                        .map_or(Client::Unknown, |receiver| {
+                            self.client_of(receiver, CLIENT_HOPS, MAX_DEPTH)
+                        })
+                };
+                self.input_object(call, api, style, &["modelId"], client, found);
                 return;
             }
         }
@@ -472,7 +531,10 @@ impl<'t, 's> File<'t, 's> {
             && let Some(first) = self.arguments(call).into_iter().next()
         {
             let origins = self.origins(first, HOPS, MAX_DEPTH);
-            common::push_usages(usages, origins, Api::VercelAi, &call.byte_range(), &[]);
+            if !origins.is_empty() {
+                let client = self.vercel_client(function, MAX_DEPTH);
+                found.push(origins, Api::VercelAi, &call.byte_range(), &[], &client);
+            }
         }
     }
 
@@ -819,6 +881,217 @@ impl<'t, 's> File<'t, 's> {
     }
 }
 
+/// Whether `name` is the constructor of a Bedrock client or of a LangChain model that makes
+/// one (`BedrockRuntimeClient`, `BedrockRuntime`, `BedrockAgentClient`,
+/// `ChatBedrockConverse`, `BedrockChat`, `BedrockEmbeddings`…), not a command.
+fn is_client_constructor(name: &str) -> bool {
+    name.contains("Bedrock") && !name.ends_with("Command")
+}
+
+/// The client Region of a call: the constructor of the client it is made by, found in the
+/// file through names, and the `region` it is given.
+impl<'t, 's> File<'t, 's> {
+    /// For each `new XCommand(…)` (by node id) sent by `X.send(command)`, directly or
+    /// through a name, the receivers `X`.
+    fn sends(&self, calls: &[Call<'t>]) -> HashMap<usize, Vec<Node<'t>>> {
+        let mut sends: HashMap<usize, Vec<Node<'t>>> = HashMap::new();
+        for call in calls {
+            let Call::Call(call) = *call else {
+                continue;
+            };
+            let Some(function) = call
+                .child_by_field_name("function")
+                .filter(|function| function.kind() == "member_expression")
+            else {
+                continue;
+            };
+            let is_send = function
+                .child_by_field_name("property")
+                .is_some_and(|property| self.text(property) == "send");
+            let (true, Some(receiver)) = (is_send, function.child_by_field_name("object")) else {
+                continue;
+            };
+            let Some(first) = self.arguments(call).into_iter().next() else {
+                continue;
+            };
+            let first = unwrap_transparent(first, MAX_DEPTH);
+            let commands = match first.kind() {
+                "new_expression" => vec![first],
+                _ => self
+                    .resolve(first)
+                    .map(|(_, values)| values)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|value| unwrap_transparent(value, MAX_DEPTH))
+                    .filter(|value| value.kind() == "new_expression")
+                    .collect(),
+            };
+            for command in commands {
+                sends.entry(command.id()).or_default().push(receiver);
+            }
+        }
+        sends
+    }
+
+    /// The client that `node` (a receiver) is: the constructors it may be made by.
+    fn client_of(&self, node: Node<'t>, hops: usize, depth: usize) -> Client {
+        let Some(depth) = depth.checked_sub(1) else {
+            return Client::Unknown;
+        };
+        match node.kind() {
+            "new_expression" | "call_expression" => self.constructed(node, hops, depth),
+            "identifier" | "member_expression" => {
+                let Some(hops) = hops.checked_sub(1) else {
+                    return Client::Unknown;
+                };
+                let Some((_, values)) = self.resolve(node) else {
+                    return Client::Unknown;
+                };
+                Client::combine(
+                    values
+                        .into_iter()
+                        .filter(|value| !contains(*value, node))
+                        .map(|value| self.client_of(value, hops, depth)),
+                )
+            }
+            kind if is_transparent(kind) => first_named(node)
+                .map_or(Client::Unknown, |inner| self.client_of(inner, hops, depth)),
+            _ => Client::Unknown,
+        }
+    }
+
+    /// The client the constructor `node` makes: a LangChain model's `client` (followed at
+    /// most `hops` names), else its `region`, else the default Region; `depth` bounds the
+    /// constructors followed in a row.
+    fn constructed(&self, node: Node<'t>, hops: usize, depth: usize) -> Client {
+        let Some(entries) = self.constructor_entries(node) else {
+            return Client::Unknown;
+        };
+        if let Some(client) = entries.iter().find(|entry| entry.name == "client") {
+            return self.client_of(client.value, hops, depth);
+        }
+        self.direct_region(&entries).unwrap_or(Client::NoRegion)
+    }
+
+    /// The properties of the options object of a client constructor (`new
+    /// BedrockRuntimeClient({…})`, `createAmazonBedrock({…})`), if `node` is one; none
+    /// when it is called without options.
+    fn constructor_entries(&self, node: Node<'t>) -> Option<Vec<Entry<'t, 's>>> {
+        let is_constructor = match node.kind() {
+            "new_expression" => {
+                let constructor = node.child_by_field_name("constructor")?;
+                let name = match constructor.kind() {
+                    "identifier" => self.text(constructor),
+                    "member_expression" => self.text(constructor.child_by_field_name("property")?),
+                    _ => return None,
+                };
+                is_client_constructor(name)
+            }
+            "call_expression" => self.is_vercel_provider_made(node),
+            _ => false,
+        };
+        if !is_constructor {
+            return None;
+        }
+        Some(
+            self.arguments(node)
+                .into_iter()
+                .next()
+                .map(|options| self.entries(options, HOPS, MAX_DEPTH))
+                .unwrap_or_default(),
+        )
+    }
+
+    /// The Region the `region` property among `entries` gives, if there is one.
+    fn direct_region(&self, entries: &[Entry<'t, 's>]) -> Option<Client> {
+        let entry = entries.iter().find(|entry| entry.name == "region")?;
+        let value = entry.value;
+        let written = match value.kind() {
+            "shorthand_property_identifier" => entry.name.to_owned(),
+            _ => format!("{}: {}", entry.name, self.text(value)),
+        };
+        let origins = self.origins(value, HOPS, MAX_DEPTH);
+        Some(common::client_region(
+            self.source,
+            origins.into_iter().map(|origin| origin.literal),
+            |literal| {
+                let inside = value.start_byte() <= literal.start && literal.end <= value.end_byte();
+                let binding = (!inside).then(|| self.binding_text(literal)).flatten();
+                common::how(&written, binding)
+            },
+        ))
+    }
+
+    /// The text of the binding (`REGION = "eu-west-1"`, a class field, a parameter default)
+    /// whose value holds the literal at `literal`.
+    fn binding_text(&self, literal: &Range<usize>) -> Option<&'s str> {
+        let mut node = self
+            .root
+            .descendant_for_byte_range(literal.start, literal.end)?;
+        for _ in 0..MAX_DEPTH {
+            if matches!(
+                node.kind(),
+                "variable_declarator"
+                    | "public_field_definition"
+                    | "field_definition"
+                    | "assignment_expression"
+                    | "required_parameter"
+                    | "optional_parameter"
+                    | "assignment_pattern"
+            ) {
+                return Some(self.text(node));
+            }
+            node = node.parent()?;
+        }
+        None
+    }
+
+    /// The client of a Vercel AI SDK model factory `callee`: the default `bedrock` provider
+    /// uses the default Region; `createAmazonBedrock({ region })` gives its own.
+    fn vercel_client(&self, callee: Node<'t>, depth: usize) -> Client {
+        let Some(depth) = depth.checked_sub(1) else {
+            return Client::Unknown;
+        };
+        match callee.kind() {
+            "identifier" => {
+                let name = self.text(callee);
+                if self.vercel_providers.contains(name)
+                    || (name == "bedrock"
+                        && self.bindings.lookup(name, callee.start_byte()).is_empty())
+                {
+                    Client::NoRegion
+                } else {
+                    self.client_of(callee, CLIENT_HOPS, depth)
+                }
+            }
+            "member_expression" => callee
+                .child_by_field_name("object")
+                .map_or(Client::Unknown, |object| self.vercel_client(object, depth)),
+            "call_expression" => self.constructed(callee, CLIENT_HOPS, depth),
+            kind if is_transparent(kind) => first_named(callee)
+                .map_or(Client::Unknown, |inner| self.vercel_client(inner, depth)),
+            _ => Client::Unknown,
+        }
+    }
+
+    /// The Regions the recognised client constructors of the file give by their own
+    /// `region` (for the fallback of [`Found::finish`]).
+    fn constructor_regions(&self, calls: &[Call<'t>]) -> Vec<ClientRegion> {
+        calls
+            .iter()
+            .filter_map(|call| {
+                let node = match *call {
+                    Call::New(node) | Call::Call(node) => node,
+                };
+                match self.direct_region(&self.constructor_entries(node)?)? {
+                    Client::Region(region) => Some(region),
+                    Client::NoRegion | Client::Unknown => None,
+                }
+            })
+            .collect()
+    }
+}
+
 /// `node` without the wrappers of [`is_transparent`].
 fn unwrap_transparent(mut node: Node, depth: usize) -> Node {
     for _ in 0..depth {
@@ -1009,6 +1282,185 @@ mod tests {
         }
     }
 
+    /// The client Region of the only usage of `source`, as (Region, how), after checking
+    /// that its range is the Region literal's contents.
+    fn region(source: &str, dialect: Dialect) -> Option<(String, String)> {
+        let usage = one(source, dialect);
+        let region = usage.region?;
+        assert_eq!(&source[region.range.clone()], region.region, "{source}");
+        assert_eq!(
+            &source[region.range.start - 1..region.range.start],
+            &source[region.range.end..region.range.end + 1],
+            "the range is a quoted literal's contents: {source}"
+        );
+        Some((region.region, region.how))
+    }
+
+    #[test]
+    fn every_listed_client_region_is_recognised() {
+        let table: &[(&str, &str, &str)] = &[
+            // SDK v3: the client a command is sent with, inline or through a name.
+            (
+                "const client = new BedrockRuntimeClient({ region: 'eu-west-1' });\nawait client.send(new ConverseCommand({ modelId: 'M', messages }));\n",
+                "eu-west-1",
+                "region: 'eu-west-1'",
+            ),
+            (
+                "const REGION = \"eu-central-1\";\nconst client = new BedrockRuntimeClient({ region: REGION, maxAttempts: 3 });\nconst command = new ConverseCommand({ modelId: \"M\" });\nconst r = await client.send(command);\n",
+                "eu-central-1",
+                "region: REGION with REGION = \"eu-central-1\"",
+            ),
+            (
+                "const region = 'ap-northeast-1';\nconst client = new BedrockRuntimeClient({ region });\nawait client.send(new InvokeModelCommand({ modelId: 'M', body }));\n",
+                "ap-northeast-1",
+                "region with region = 'ap-northeast-1'",
+            ),
+            (
+                "const client = new BedrockRuntimeClient({\n  region: process.env.AWS_REGION ?? \"us-west-2\",\n});\nawait client.send(new ConverseStreamCommand({ modelId: 'M' }));\n",
+                "us-west-2",
+                "region: process.env.AWS_REGION ?? \"us-west-2\"",
+            ),
+            (
+                "const client = new BedrockRuntimeClient({ region: process.env.AWS_REGION || 'eu-west-2' });\nawait client.send(new InvokeModelWithResponseStreamCommand({ modelId: 'M', body }));\n",
+                "eu-west-2",
+                "region: process.env.AWS_REGION || 'eu-west-2'",
+            ),
+            (
+                "const client = new sdk.BedrockRuntimeClient({ region: `us-east-1` });\nawait client.send(new ConverseCommand({ modelId: 'M' }));\n",
+                "us-east-1",
+                "region: `us-east-1`",
+            ),
+            (
+                "await new BedrockRuntimeClient({ region: 'ca-central-1' }).send(new ConverseCommand({ modelId: 'M' }));\n",
+                "ca-central-1",
+                "region: 'ca-central-1'",
+            ),
+            // The aggregated client.
+            (
+                "const runtime = new BedrockRuntime({ region: 'us-east-1' });\nawait runtime.converse({ modelId: 'M', messages });\n",
+                "us-east-1",
+                "region: 'us-east-1'",
+            ),
+            // A client in a class field or set in the constructor.
+            (
+                "class Bot {\n  client = new BedrockRuntimeClient({ region: 'eu-west-1' });\n  run() { return this.client.send(new ConverseCommand({ modelId: 'M' })); }\n}\n",
+                "eu-west-1",
+                "region: 'eu-west-1'",
+            ),
+            (
+                "class Bot {\n  constructor() { this.runtime = new BedrockRuntimeClient({ region: 'eu-south-2' }); }\n  run() { return this.runtime.send(new ConverseCommand({ modelId: 'M' })); }\n}\n",
+                "eu-south-2",
+                "region: 'eu-south-2'",
+            ),
+            // LangChain JS: `region`, or the `client` it is given.
+            (
+                "const llm = new ChatBedrockConverse({ model: 'M', region: 'us-east-1' });\n",
+                "us-east-1",
+                "region: 'us-east-1'",
+            ),
+            (
+                "const llm = new BedrockChat({ model: 'M', region: 'ap-northeast-1' });\n",
+                "ap-northeast-1",
+                "region: 'ap-northeast-1'",
+            ),
+            (
+                "const REGION = 'eu-west-3';\nconst e = new BedrockEmbeddings({ model: 'M', region: REGION });\n",
+                "eu-west-3",
+                "region: REGION with REGION = 'eu-west-3'",
+            ),
+            (
+                "const client = new BedrockRuntimeClient({ region: 'eu-west-1' });\nconst llm = new ChatBedrockConverse({ model: 'M', client });\n",
+                "eu-west-1",
+                "region: 'eu-west-1'",
+            ),
+            // Vercel AI SDK: `createAmazonBedrock({ region })`.
+            (
+                "import { createAmazonBedrock } from '@ai-sdk/amazon-bedrock';\nconst model = createAmazonBedrock({ region: 'eu-west-1' })('M');\n",
+                "eu-west-1",
+                "region: 'eu-west-1'",
+            ),
+            (
+                "const provider = createAmazonBedrock({ region: 'eu-central-1' });\nconst model = provider('M');\n",
+                "eu-central-1",
+                "region: 'eu-central-1'",
+            ),
+            (
+                "const provider = createAmazonBedrock({ region: 'ap-south-1' });\nconst model = provider.languageModel('M');\n",
+                "ap-south-1",
+                "region: 'ap-south-1'",
+            ),
+            // The client is a parameter, or the command is never sent in the file: the file's
+            // only client Region.
+            (
+                "const client = new BedrockRuntimeClient({ region: 'eu-west-1' });\nexport function ask(c) {\n  return c.send(new ConverseCommand({ modelId: 'M' }));\n}\n",
+                "eu-west-1",
+                "region: 'eu-west-1'",
+            ),
+            (
+                "export const client = new BedrockRuntimeClient({ region: 'eu-west-1' });\nexport const command = new ConverseCommand({ modelId: 'M' });\n",
+                "eu-west-1",
+                "region: 'eu-west-1'",
+            ),
+        ];
+        for dialect in ALL {
+            for (snippet, expected_region, expected_how) in table {
+                assert_eq!(
+                    region(snippet, dialect),
+                    Some(((*expected_region).to_owned(), (*expected_how).to_owned())),
+                    "{dialect:?}: {snippet}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_receiver_chooses_among_several_client_regions() {
+        let source = "const us = new BedrockRuntimeClient({ region: 'us-east-1' });\nconst eu = new BedrockRuntimeClient({ region: 'eu-west-1' });\nawait us.send(new ConverseCommand({ modelId: 'a-v1' }));\nconst command = new ConverseCommand({ modelId: 'b-v1' });\nawait eu.send(command);\n";
+        for dialect in ALL {
+            let all = usages(source, dialect);
+            let found: Vec<(&str, Option<&str>)> = all
+                .iter()
+                .map(|u| {
+                    (
+                        literal(source, u),
+                        u.region.as_ref().map(|r| r.region.as_str()),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                found,
+                [("a-v1", Some("us-east-1")), ("b-v1", Some("eu-west-1"))]
+            );
+            let start = source.find("eu-west-1").unwrap();
+            assert_eq!(all[1].region.as_ref().unwrap().range, start..start + 9);
+        }
+    }
+
+    #[test]
+    fn client_regions_that_are_not_literals_or_are_ambiguous_give_none() {
+        for source in [
+            // Environment lookups without a default, a parameter, a string that is no Region.
+            "const client = new BedrockRuntimeClient({ region: process.env.AWS_REGION });\nawait client.send(new ConverseCommand({ modelId: 'M' }));\n",
+            "export function make(region) {\n  const client = new BedrockRuntimeClient({ region });\n  return client.send(new ConverseCommand({ modelId: 'M' }));\n}\n",
+            "const client = new BedrockRuntimeClient({ region: 'local' });\nawait client.send(new ConverseCommand({ modelId: 'M' }));\n",
+            "const llm = new ChatBedrockConverse({ model: 'M', region: process.env.BEDROCK_AWS_REGION });\n",
+            // Two clients with different Regions, the receiver unknown; one command sent by
+            // both.
+            "const a = new BedrockRuntimeClient({ region: 'us-east-1' });\nconst b = new BedrockRuntimeClient({ region: 'eu-west-1' });\nexport const ask = (c) => c.send(new ConverseCommand({ modelId: 'M' }));\n",
+            "const a = new BedrockRuntimeClient({ region: 'us-east-1' });\nconst b = new BedrockRuntimeClient({ region: 'eu-west-1' });\nconst command = new ConverseCommand({ modelId: 'M' });\nawait a.send(command);\nawait b.send(command);\n",
+            // The client is in the file without a Region: the default applies.
+            "const other = new BedrockRuntimeClient({ region: 'eu-west-1' });\nconst client = new BedrockRuntimeClient({});\nawait client.send(new ConverseCommand({ modelId: 'M' }));\n",
+            "const other = new BedrockRuntimeClient({ region: 'eu-west-1' });\nconst llm = new BedrockChat({ model: 'M' });\n",
+            "import { bedrock } from '@ai-sdk/amazon-bedrock';\nconst eu = createAmazonBedrock({ region: 'eu-west-1' });\nconst model = bedrock('M');\n",
+            // Another service's Region is no evidence.
+            "const s3 = new S3Client({ region: 'eu-west-1' });\nexport const ask = (c) => c.send(new ConverseCommand({ modelId: 'M' }));\n",
+        ] {
+            for dialect in ALL {
+                assert_eq!(region(source, dialect), None, "{dialect:?}: {source}");
+            }
+        }
+    }
+
     #[test]
     fn direct_literal_range_matches_the_extractor() {
         let source = format!(
@@ -1190,5 +1642,12 @@ mod tests {
             " ?? 'b'".repeat(3000)
         );
         let _ = analyze(&chain, JavaScript);
+        // Constructors nested in constructors: bounded too.
+        let clients = format!(
+            "const llm = new ChatBedrockConverse({{ model: 'a-v1', client: {}{{}}{} }});\n",
+            "new ChatBedrockConverse({ client: ".repeat(3000),
+            " })".repeat(3000)
+        );
+        let _ = analyze(&clients, TypeScript);
     }
 }

@@ -219,6 +219,7 @@ mod tests {
                 })
                 .collect(),
             via: None,
+            region: None,
         }
     }
 
