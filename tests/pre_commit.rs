@@ -25,8 +25,9 @@ use bedrock_migrate::extract::Language;
 /// meaning as models retire.
 const AS_OF: &str = "2026-11-21";
 
-const APP_PY: &str =
-    "import boto3\n\nMODEL_ID = \"us.anthropic.claude-3-5-sonnet-20240620-v1:0\"\n";
+const APP_PY: &str = "import boto3\n\nMODEL_ID = \"anthropic.claude-3-5-sonnet-20240620-v1:0\"\n\
+client = boto3.client(\"bedrock-runtime\", region_name=\"us-east-1\")\n\
+client.converse(modelId=MODEL_ID, messages=[])\n";
 const CONFIG_YAML: &str = "service:\n  modelId: eu.anthropic.claude-3-7-sonnet-20250219-v1:0\n";
 const DOTENV: &str = "BEDROCK_MODEL_ID=us.anthropic.claude-3-5-sonnet-20241022-v2:0\n";
 const VENDORED: &str = "DEFAULT = \"us.anthropic.claude-3-7-sonnet-20250219-v1:0\"\n";
@@ -210,11 +211,11 @@ fn project(config: &str) -> tempfile::TempDir {
 fn check_fails_fix_rewrites_then_check_and_commit_pass() {
     let Some(pc) = pre_commit() else { return };
     let (repo, rev) = hooks_repo();
-    // The args README recommends, plus a fixed date for a stable test.
+    // The README's configuration: no flags but a fixed date for a stable test.
     let config = format!(
         "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      \
-         - id: bedrock-migrate-check\n        args: [--as-of, \"{AS_OF}\", --fail-on, eol, --eol-within, \"90\"]\n      \
-         - id: bedrock-migrate-fix\n        args: [--as-of, \"{AS_OF}\", --fail-on, eol, --eol-within, \"90\"]\n        stages: [manual]\n",
+         - id: bedrock-migrate-check\n        args: [--as-of, \"{AS_OF}\"]\n      \
+         - id: bedrock-migrate-fix\n        args: [--as-of, \"{AS_OF}\"]\n        stages: [manual]\n",
         repo.display()
     );
     let dir = project(&config);
@@ -229,7 +230,7 @@ fn check_fails_fix_rewrites_then_check_and_commit_pass() {
     );
     assert_eq!(out.code, 1, "{}", out.text);
     for expected in [
-        "app.py:3:13: EOL us.anthropic.claude-3-5-sonnet-20240620-v1:0",
+        "app.py:3:13: EOL anthropic.claude-3-5-sonnet-20240620-v1:0",
         "deploy/config.yaml:2:12: EOL eu.anthropic.claude-3-7-sonnet-20250219-v1:0",
         ".env:1:18: EOL us.anthropic.claude-3-5-sonnet-20241022-v2:0",
     ] {
@@ -283,22 +284,23 @@ fn check_fails_fix_rewrites_then_check_and_commit_pass() {
     );
     assert_eq!(
         fs::read_to_string(d.join("app.py")).unwrap(),
+        // A bare ID, a profile-only successor, and the client's Region chose `us.`.
         APP_PY.replace(
-            "us.anthropic.claude-3-5-sonnet-20240620-v1:0",
-            "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+            "\"anthropic.claude-3-5-sonnet-20240620-v1:0",
+            "\"us.anthropic.claude-sonnet-4-6"
         )
     );
     assert_eq!(
         fs::read_to_string(d.join("deploy/config.yaml")).unwrap(),
         CONFIG_YAML.replace(
             "eu.anthropic.claude-3-7-sonnet-20250219-v1:0",
-            "eu.anthropic.claude-sonnet-4-5-20250929-v1:0"
+            "eu.anthropic.claude-sonnet-4-6"
         )
     );
     assert!(
         fs::read_to_string(d.join(".env"))
             .unwrap()
-            .contains("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
+            .contains("us.anthropic.claude-sonnet-4-6")
     );
     assert_eq!(
         fs::read_to_string(d.join("vendor/sdk.py")).unwrap(),
@@ -309,8 +311,9 @@ fn check_fails_fix_rewrites_then_check_and_commit_pass() {
         VENDORED
     );
 
-    // 3. Staged again, the check passes (Sonnet 4.5 is legacy, its end of life more than 90
-    //    days away) and the commit goes through.
+    // 3. Staged again, the check passes with the default --fail-on legacy (every reference
+    //    moved to an active model: the suggested successor where AWS published none) and the
+    //    commit goes through.
     git(d, &["add", "--all"]);
     let out = run_pre_commit(pc, d, &["run", "bedrock-migrate-check", "--color", "never"]);
     assert_eq!(out.code, 0, "{}", out.text);
@@ -369,7 +372,7 @@ fn try_repo_check_fails_on_a_retired_model() {
     assert!(out.text.contains("bedrock-migrate check"), "{}", out.text);
     assert!(
         out.text
-            .contains("app.py:3:13: EOL us.anthropic.claude-3-5-sonnet-20240620-v1:0"),
+            .contains("app.py:3:13: EOL anthropic.claude-3-5-sonnet-20240620-v1:0"),
         "{}",
         out.text
     );
