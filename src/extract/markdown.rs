@@ -133,7 +133,7 @@ fn text_span(range: Range<usize>) -> Span {
         range,
         context: SpanContext::Text,
         holes: Vec::new(),
-        key: false,
+        key: None,
         key_name: None,
     }
 }

@@ -220,7 +220,7 @@ fn text_span(range: Range<usize>) -> Span {
         range,
         context: SpanContext::Text,
         holes: Vec::new(),
-        key: false,
+        key: None,
         key_name: None,
     }
 }
@@ -367,6 +367,7 @@ fn shift(span: Span, by: usize) -> Span {
     Span {
         range: move_range(span.range),
         holes: span.holes.into_iter().map(move_range).collect(),
+        key: span.key.map(|mapping| mapping.map_range(move_range)),
         ..span
     }
 }
@@ -455,7 +456,7 @@ fn magic_spans(line: &str, at: usize) -> Vec<Span> {
                 range: 0..body.len(),
                 context: SpanContext::Comment,
                 holes: Vec::new(),
-                key: false,
+                key: None,
                 key_name: None,
             };
             (vec![comment], indent)

@@ -15,8 +15,7 @@ use std::ops::Range;
 use tree_sitter::{Language, Node, Parser};
 
 use super::treesitter::{
-    KindSet, comment_span, failed, finish, for_each_node_with_ancestors, is_key_in, node_text,
-    parse,
+    KindSet, comment_span, failed, finish, for_each_node_with_ancestors, key_of, node_text, parse,
 };
 use super::{Extraction, Focus, Span, SpanContext};
 
@@ -96,7 +95,11 @@ fn string_span(string: Node, ancestors: &[Node], source: &str) -> Span {
         range,
         context,
         holes,
-        key: is_key_in(string, ancestors.last().copied()),
+        key: match ancestors {
+            [.., grandparent, parent] => key_of(string, Some(*parent), Some(*grandparent)),
+            [parent] => key_of(string, Some(*parent), None),
+            [] => None,
+        },
         key_name: None,
     }
 }
@@ -208,7 +211,7 @@ mod tests {
         let keys: Vec<(&str, bool)> = extract(source)
             .spans
             .iter()
-            .map(|span| (&source[span.range.clone()], span.key))
+            .map(|span| (&source[span.range.clone()], span.key.is_some()))
             .collect();
         assert_eq!(
             keys,
@@ -219,6 +222,19 @@ mod tests {
                 ("x", false),
                 ("a", false),
                 ("b", false)
+            ]
+        );
+    }
+
+    #[test]
+    fn keys_name_the_dict_that_holds_them() {
+        let source = "a = {'k': 1}\nb = {'k': {'k': 2}}\n";
+        assert_eq!(
+            super::super::test_support::keys(source, &extract(source)),
+            [
+                ("k", "{'k': 1}".to_string()),
+                ("k", "{'k': {'k': 2}}".to_string()),
+                ("k", "{'k': 2}".to_string()),
             ]
         );
     }

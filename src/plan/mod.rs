@@ -12,6 +12,7 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
+mod keys;
 mod safety;
 
 use crate::callsite::{self, Usage};
@@ -88,8 +89,7 @@ fn plan_file_in(
         .collect();
     let lines = LineIndex::new(source);
     let mut findings = Vec::new();
-    // Dict/object keys: (content range, index of the finding that rewrites the whole key).
-    let mut keys: Vec<(Range<usize>, Option<usize>)> = Vec::new();
+    let mut keys: Vec<keys::Key> = Vec::new();
     for span in &extraction.spans {
         let start = span.range.start + offset;
         let Some(text) = source.get(start..span.range.end + offset) else {
@@ -100,7 +100,7 @@ fn plan_file_in(
             .iter()
             .map(|h| h.start + offset - start..h.end + offset - start)
             .collect();
-        let mut whole = None;
+        let first = findings.len();
         let used: Vec<&Usage> = usages
             .iter()
             .filter(|u| u.literal == (start..start + text.len()))
@@ -112,17 +112,19 @@ fn plan_file_in(
                 lines: &lines,
             };
             if let Some(f) = judge(source, start, &r, &context, rules, options) {
-                if r.range == (0..text.len()) {
-                    whole = Some(findings.len());
-                }
                 findings.push(f);
             }
         }
-        if span.key {
-            keys.push((start..start + text.len(), whole));
+        if let Some(mapping) = &span.key {
+            keys.push(keys::Key {
+                range: start..start + text.len(),
+                mapping: mapping.clone(),
+                findings: first..findings.len(),
+            });
         }
     }
-    drop_colliding_keys(source, &keys, &mut findings);
+    keys::drop_colliding(source, &keys, &mut findings);
+    keys::review_keys(&keys, &mut findings);
     findings.sort_by_key(|f| f.range.start);
     let syntax_error = extraction.syntax_error;
     if let Some(e) = &syntax_error {
@@ -142,41 +144,6 @@ fn plan_file_in(
     FilePlan {
         findings,
         syntax_error,
-    }
-}
-
-/// Drop the fixes that would make two keys of a dict or object literal equal: a table keyed
-/// by model ID (prices, limits, display names) often lists the replacement already, and
-/// `{"old": 3.0, "new": 3.3}` must not become `{"new": 3.0, "new": 3.3}` — TypeScript
-/// rejects that and Python silently keeps one entry.
-fn drop_colliding_keys(
-    source: &str,
-    keys: &[(Range<usize>, Option<usize>)],
-    findings: &mut [Finding],
-) {
-    let after = |range: &Range<usize>, finding: Option<usize>| -> String {
-        match finding.and_then(|i| findings[i].fix.as_ref()) {
-            Some(fix) => {
-                crate::apply::splice(&source[..range.end], &fix.edits)[range.start..].to_string()
-            }
-            None => source[range.clone()].to_string(),
-        }
-    };
-    let finals: Vec<String> = keys.iter().map(|(r, f)| after(r, *f)).collect();
-    for (i, (_, finding)) in keys.iter().enumerate() {
-        let Some(index) = finding.filter(|&i| findings[i].fix.is_some()) else {
-            continue;
-        };
-        let clash = (0..keys.len()).find(|&j| j != i && finals[j] == finals[i]);
-        if let Some(j) = clash {
-            let (line, _) = crate::extract::line_col(source, keys[j].0.start);
-            let f = &mut findings[index];
-            f.fix = None;
-            f.reason = format!(
-                "`{}` is already a key on line {line}: this looks like a table of models, and rewriting would duplicate a key; merge the entries by hand",
-                finals[i]
-            );
-        }
     }
 }
 
@@ -1232,7 +1199,7 @@ on_demand_regions = ["us-east-1", "us-west-2", "eu-west-1"]
             range: 1..1 + text.len(),
             context: SpanContext::Code,
             holes: vec![],
-            key: false,
+            key: None,
             key_name: key.map(str::to_string),
         };
         let lines = LineIndex::new(&source);
