@@ -13,6 +13,7 @@ use std::ops::Range;
 use chrono::NaiveDate;
 
 mod keys;
+mod paths;
 mod safety;
 
 use crate::callsite::{self, Usage};
@@ -111,7 +112,8 @@ fn plan_file_in(
                 usages: &used,
                 lines: &lines,
             };
-            if let Some(f) = judge(source, start, &r, &context, rules, options) {
+            if let Some(mut f) = judge(source, start, &r, &context, rules, options) {
+                paths::review_paths(&mut f, &r);
                 findings.push(f);
             }
         }
