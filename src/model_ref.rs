@@ -89,6 +89,10 @@ pub struct ModelRef {
     /// True when the reference touches an interpolation hole (`f"{geo}.anthropic.…"`,
     /// `` `anthropic.claude-${v}` ``): the text holds only part of the real ID.
     pub split: bool,
+    /// True when a hole follows the ID directly (`anthropic.claude-{v}`,
+    /// `anthropic.claude-v2{suffix}`): the ID may go on at run time, so even a known ID is
+    /// not known to be the whole ID. [`ModelRef::split`] is then set too.
+    pub hole_after: bool,
     /// The path or URL the reference is a segment of, if any.
     pub in_path: InPath,
 }
@@ -243,7 +247,8 @@ impl Grammar {
         if end < bytes.len() && bytes[end] == b'_' {
             return None;
         }
-        split |= holes.iter().any(|h| h.start == scanned_end);
+        let hole_after = holes.iter().any(|h| h.start == scanned_end);
+        split |= hole_after;
         let raw = &text[start..end];
         let id = match colon_encoding {
             Some(enc) => raw.replace(enc, ":"),
@@ -270,6 +275,7 @@ impl Grammar {
             id,
             colon_encoding,
             split,
+            hole_after,
             in_path,
         })
     }
@@ -748,12 +754,16 @@ mod tests {
         let refs = g.find_with_holes(text, &[0..5]);
         assert_eq!(refs.len(), 1);
         assert!(refs[0].split);
+        assert!(!refs[0].hole_after);
         assert_eq!(refs[0].id, "anthropic.claude-3-haiku-20240307-v1:0");
         // f"anthropic.claude-{version}"
         let refs = g.find_with_holes("anthropic.claude-{version}", &[17..26]);
         assert_eq!(refs.len(), 1);
-        assert!(refs[0].split);
+        assert!(refs[0].split && refs[0].hole_after);
         assert_eq!(refs[0].id, "anthropic.claude");
+        // "anthropic.claude-v2{suffix}": a known ID may go on at run time.
+        let refs = g.find_with_holes("anthropic.claude-v2{suffix}", &[19..27]);
+        assert!(refs[0].split && refs[0].hole_after);
         // References inside a hole belong to the nested literal, not to this one.
         assert!(
             g.find_with_holes("{m['anthropic.claude-v2']}", &[0..26])

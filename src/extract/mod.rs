@@ -52,8 +52,9 @@ pub struct Span {
     /// Code, comment or docstring.
     pub context: SpanContext,
     /// Byte ranges (absolute in the file, inside `range`) of interpolation holes:
-    /// `{…}` in Python f-strings, `${…}` in template literals. A model reference that
-    /// touches a hole is only part of an ID and is reported as review.
+    /// `{…}` in Python f-strings and `.format` templates, `%s` in `%` templates, `${…}` in
+    /// template literals. A model reference that touches a hole is only part of an ID and is
+    /// reported as review.
     pub holes: Vec<Range<usize>>,
     /// For a string used as a key — of a dict or object literal (`{"k": v}` in Python and
     /// JS/TS), an object in JSON or HCL, a mapping in YAML, a table in TOML, a section or

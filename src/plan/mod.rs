@@ -5,8 +5,10 @@
 //! resolved, and the rewrite rendered in the form of the original (ARN, geo prefix, encoding).
 //! The safety class: same request-body family in code is safe; a body-family
 //! change, a comment or docstring, or a suggested replacement is review; embeddings,
-//! provisioned-throughput variants, mantle-only IDs and IDs split by an interpolation are
-//! never rewritten by text. How a rewrite is classified lives in [`safety`].
+//! provisioned-throughput variants, mantle-only IDs and IDs that an interpolation continues are
+//! never rewritten by text. How a rewrite is classified lives in [`safety`]; mapping keys,
+//! storage paths and templates (an interpolation before the ID) are review, in [`keys`],
+//! [`paths`] and [`templates`].
 
 use std::ops::Range;
 
@@ -15,6 +17,7 @@ use chrono::NaiveDate;
 mod keys;
 mod paths;
 mod safety;
+mod templates;
 
 use crate::callsite::{self, Usage};
 use crate::extract::{self, Language, Span, SpanContext, SyntaxError};
@@ -462,11 +465,7 @@ fn migrate(
     add_target_notes(finding, target, target_model, &resolution.alternatives);
 
     if r.split {
-        finding.reason = format!(
-            "model ID assembled with an interpolation; change it to `{}` (with the right geography prefix) by hand",
-            target.id
-        );
-        finding.replacement = Some(info);
+        templates::rewrite_base(finding, r, base, info, target_model);
         return;
     }
     let policy_resource = is_policy_resource(finding.key.as_deref());
@@ -1327,8 +1326,19 @@ on_demand_regions = ["us-east-1", "us-west-2", "eu-west-1"]
     }
 
     #[test]
-    fn split_ids_are_review_without_fix() {
-        let f = one("m = f'{geo}.meta.llama2-13b-chat-v1'\n", None);
+    fn split_ids_rewrite_only_a_whole_base_id() {
+        // The hole stands for a prefix: the base ID is rewritten, as review, no prefix added.
+        let f = one("m = f'{geo}.meta.llama2-13b-chat-v1'\n", Some("us"));
+        let fix = f.fix.unwrap();
+        assert_eq!(fix.safety, Safety::Review);
+        assert_eq!(fix.edits[0].content, "meta.llama3-1-8b-instruct-v1:0");
+        assert!(
+            f.reason.contains("assembled with a template"),
+            "{}",
+            f.reason
+        );
+        // A hole after the ID: the text is not the whole ID.
+        let f = one("m = f'meta.llama2-13b-chat-v1{suffix}'\n", None);
         assert_eq!(f.fix, None);
         assert!(f.reason.contains("interpolation"));
         let f = one("m = f'anthropic.claude-{v}'\n", None);
