@@ -37,8 +37,14 @@ pub enum SpanContext {
     /// explicit `#[doc = "…"]` attribute in Rust is an ordinary literal (`Code`). Code in a
     /// Markdown fence is documentation too, and gets this context.
     Docstring,
-    /// Prose and recorded output: Markdown text, notebook outputs and Markdown cells, files of
-    /// unknown type named on the command line. Reported, never rewritten.
+    /// Prose: the text of a Markdown document or notebook Markdown cell (paragraphs,
+    /// headings, lists, tables, inline code). Documentation, read by people: rewrites are
+    /// review, as in comments.
+    Prose,
+    /// Recorded output and text that is not prose: notebook outputs and raw cells, Markdown
+    /// link destinations, front matter, HTML and code blocks in a language this tool does not
+    /// read, files of unknown type named on the command line. Reported, never rewritten:
+    /// changing a record or an address changes what it points at.
     Text,
 }
 

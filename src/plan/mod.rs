@@ -507,7 +507,7 @@ fn migrate(
     finding.replacement = Some(info);
     if finding.context == SpanContext::Text {
         finding.reason = format!(
-            "in prose or recorded output, which is never rewritten: change it to `{text}` by hand"
+            "in recorded output, a link or text that is not prose, which is never rewritten: change it to `{text}` by hand"
         );
         return;
     }
@@ -1264,6 +1264,24 @@ on_demand_regions = ["us-east-1", "us-west-2", "eu-west-1"]
         let f = one("# uses meta.llama2-13b-chat-v1\n", None);
         assert_eq!(f.context, SpanContext::Comment);
         assert_eq!(f.fix.unwrap().safety, Safety::Review);
+    }
+
+    #[test]
+    fn prose_is_review_and_recorded_output_is_never_rewritten() {
+        let rules = load_from_str(TABLE, "t.toml").unwrap();
+        let options = options_on("2026-11-21");
+        let src = "Use `meta.llama2-13b-chat-v1` ([card](https://x/meta.llama2-13b-chat-v1)).\n\n\
+                   ```text\nmeta.llama2-13b-chat-v1\n```\n";
+        let found = plan_file(src, Language::Markdown, &rules, &options).findings;
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert_eq!(found[0].context, SpanContext::Prose);
+        assert_eq!(found[0].fix.as_ref().unwrap().safety, Safety::Review);
+        assert_eq!(found[0].reason, "in prose: documentation is left to review");
+        for f in &found[1..] {
+            assert_eq!(f.context, SpanContext::Text);
+            assert_eq!(f.fix, None);
+            assert!(f.reason.starts_with("in recorded output"), "{}", f.reason);
+        }
     }
 
     #[test]
