@@ -132,7 +132,7 @@ pub struct Finding {
     pub model_name: Option<String>,
     /// Geography prefix, if the reference is an inference profile.
     pub geo: Option<String>,
-    /// Code, comment, docstring or text.
+    /// Code, comment, docstring, prose or text.
     pub context: SpanContext,
     /// In a configuration file, the key, variable or attribute that holds the reference
     /// (`modelId`, `BEDROCK_MODEL_ID`): a hint about how it is used.

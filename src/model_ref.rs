@@ -49,6 +49,26 @@ pub enum ArnResource {
     InferenceProfile,
 }
 
+/// What a reference is a segment of, judged from the text around it up to the nearest
+/// whitespace, quote or bracket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InPath {
+    /// Not part of a path or URL (an ARN's resource is part of the ARN: see
+    /// [`ModelRef::arn`]).
+    #[default]
+    No,
+    /// A Bedrock endpoint: any URL on a Bedrock host (`bedrock-runtime.….amazonaws.com`), or
+    /// the runtime path `…/model/<id>/invoke` (`/converse`, `/count-tokens`, streaming
+    /// variants) on any host. The ID there *is* the model called.
+    BedrockUrl,
+    /// LiteLLM's model string, `bedrock/<id>` or `bedrock/converse/<id>`.
+    LiteLlm,
+    /// A segment of a storage path (`s3://bucket/runs/<id>/out.jsonl`, `file://…`,
+    /// `results/<id>/`) or of a URL that is not a Bedrock endpoint: the ID names where data
+    /// is, not the model called.
+    Storage,
+}
+
 /// One model reference found in a piece of text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelRef {
@@ -69,6 +89,12 @@ pub struct ModelRef {
     /// True when the reference touches an interpolation hole (`f"{geo}.anthropic.…"`,
     /// `` `anthropic.claude-${v}` ``): the text holds only part of the real ID.
     pub split: bool,
+    /// True when a hole follows the ID directly (`anthropic.claude-{v}`,
+    /// `anthropic.claude-v2{suffix}`): the ID may go on at run time, so even a known ID is
+    /// not known to be the whole ID. [`ModelRef::split`] is then set too.
+    pub hole_after: bool,
+    /// The path or URL the reference is a segment of, if any.
+    pub in_path: InPath,
 }
 
 impl ModelRef {
@@ -221,7 +247,8 @@ impl Grammar {
         if end < bytes.len() && bytes[end] == b'_' {
             return None;
         }
-        split |= holes.iter().any(|h| h.start == scanned_end);
+        let hole_after = holes.iter().any(|h| h.start == scanned_end);
+        split |= hole_after;
         let raw = &text[start..end];
         let id = match colon_encoding {
             Some(enc) => raw.replace(enc, ":"),
@@ -235,6 +262,11 @@ impl Grammar {
             Some((arn, arn_len)) => (Some(arn), profile_start - arn_len),
             None => (None, profile_start),
         };
+        let in_path = if arn.is_some() {
+            InPath::No
+        } else {
+            in_path(text, ref_start, end, holes)
+        };
         Some(ModelRef {
             range: ref_start..end,
             profile_range: profile_start..end,
@@ -243,6 +275,8 @@ impl Grammar {
             id,
             colon_encoding,
             split,
+            hole_after,
+            in_path,
         })
     }
 
@@ -367,6 +401,60 @@ fn arn_before(head: &str) -> Option<(Arn, usize)> {
         },
         whole.len(),
     ))
+}
+
+/// Bytes that end the word a reference is part of: whitespace, quotes, brackets and list
+/// separators.
+fn ends_word(b: u8) -> bool {
+    b.is_ascii_whitespace() || b"\"'`()[]{}<>,;|".contains(&b)
+}
+
+/// What the reference at `start..end` of `text` is a segment of, from the word around it
+/// (interpolation holes end the word too).
+fn in_path(text: &str, start: usize, end: usize, holes: &[Range<usize>]) -> InPath {
+    let bytes = text.as_bytes();
+    let in_hole = |i: usize| holes.iter().any(|h| h.contains(&i));
+    let head_start = (0..start)
+        .rev()
+        .find(|&i| ends_word(bytes[i]) || in_hole(i))
+        .map_or(0, |i| i + 1);
+    let tail_end = (end..bytes.len())
+        .find(|&i| ends_word(bytes[i]) || in_hole(i))
+        .unwrap_or(bytes.len());
+    let (head, tail) = (&text[head_start..start], &text[end..tail_end]);
+    if !head.contains('/') && !tail.starts_with('/') {
+        return InPath::No;
+    }
+    let (scheme, rest) = match head.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, head),
+    };
+    // `bedrock-runtime.us-east-1.amazonaws.com`, `bedrock.…`, a VPC endpoint
+    // `vpce-….bedrock-runtime.….vpce.amazonaws.com`; not an S3 bucket named `bedrock-…`.
+    let host = rest.split('/').next().unwrap_or_default();
+    let bedrock_host = matches!(scheme, None | Some("https" | "http"))
+        && host.split('.').any(|label| {
+            label == "bedrock"
+                || label.strip_prefix("bedrock-").is_some_and(|service| {
+                    service
+                        .split('-')
+                        .all(|part| matches!(part, "runtime" | "agent" | "fips" | "mantle"))
+                })
+        })
+        && [".amazonaws.com", ".amazonaws.com.cn", ".api.aws"]
+            .iter()
+            .any(|domain| host.ends_with(domain));
+    let runtime_action = ["/invoke", "/converse", "/count-tokens"]
+        .iter()
+        .any(|action| tail.starts_with(action));
+    let model_path = head == "model/" || head.ends_with("/model/");
+    if bedrock_host || (model_path && runtime_action) {
+        InPath::BedrockUrl
+    } else if scheme.is_none() && head.starts_with("bedrock/") {
+        InPath::LiteLlm
+    } else {
+        InPath::Storage
+    }
 }
 
 /// True when `id` has the shape of a Bedrock model ID (`provider.name` where the name holds
@@ -581,6 +669,55 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::single_range_in_vec_init)]
+    fn paths_and_urls_around_a_reference() {
+        let at = |text: &str| one(text).in_path;
+        assert_eq!(at("anthropic.claude-v2"), InPath::No);
+        assert_eq!(at("model: anthropic.claude-v2, ok"), InPath::No);
+        assert_eq!(
+            at("arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-v2"),
+            InPath::No
+        );
+        // Bedrock endpoints and LiteLLM strings name the model called.
+        for text in [
+            "https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-v2/invoke",
+            "https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-3-sonnet-20240229-v1%3A0/converse-stream",
+            "https://bedrock.us-east-1.amazonaws.com/foundation-models/anthropic.claude-v2",
+            "http://localhost:8080/model/anthropic.claude-v2/invoke-with-response-stream",
+            "/model/us.anthropic.claude-v2/invoke",
+            "https://vpce-0a1b.bedrock-runtime.us-east-1.vpce.amazonaws.com/model/anthropic.claude-v2/invoke",
+        ] {
+            assert_eq!(at(text), InPath::BedrockUrl, "{text}");
+        }
+        assert_eq!(at("bedrock/anthropic.claude-v2"), InPath::LiteLlm);
+        assert_eq!(
+            at("bedrock/converse/us.anthropic.claude-3-haiku-20240307-v1:0"),
+            InPath::LiteLlm
+        );
+        // Storage paths and other URLs name where data is.
+        for text in [
+            "s3://bucket/eval-results/anthropic.claude-3-5-sonnet-20240620-v1:0/results.jsonl",
+            "file:///tmp/anthropic.claude-v2/out",
+            "results/anthropic.claude-v2",
+            "anthropic.claude-v2/summary.csv",
+            "/data/model/anthropic.claude-v2",
+            "s3://bedrock-logs.s3.amazonaws.com/anthropic.claude-v2/x",
+            "https://bedrock-logs.s3.amazonaws.com/anthropic.claude-v2/x",
+            "https://example.com/models/anthropic.claude-v2",
+            "https://example.com/x?model=anthropic.claude-v2",
+            "see (s3://b/anthropic.claude-v2/x) here",
+        ] {
+            assert_eq!(at(text), InPath::Storage, "{text}");
+        }
+        // Holes end the word: `{bucket}` says nothing, the `/` after it does.
+        let g = grammar();
+        let refs = g.find_with_holes("{root}/anthropic.claude-v2", &[0..6]);
+        assert_eq!(refs[0].in_path, InPath::Storage);
+        let refs = g.find_with_holes("{base}/model/anthropic.claude-v2/invoke", &[0..6]);
+        assert_eq!(refs[0].in_path, InPath::BedrockUrl);
+    }
+
+    #[test]
     fn url_encoded_colon() {
         let text = "/model/anthropic.claude-3-sonnet-20240229-v1%3A0/invoke";
         let r = one(text);
@@ -620,12 +757,16 @@ mod tests {
         let refs = g.find_with_holes(text, &[0..5]);
         assert_eq!(refs.len(), 1);
         assert!(refs[0].split);
+        assert!(!refs[0].hole_after);
         assert_eq!(refs[0].id, "anthropic.claude-3-haiku-20240307-v1:0");
         // f"anthropic.claude-{version}"
         let refs = g.find_with_holes("anthropic.claude-{version}", &[17..26]);
         assert_eq!(refs.len(), 1);
-        assert!(refs[0].split);
+        assert!(refs[0].split && refs[0].hole_after);
         assert_eq!(refs[0].id, "anthropic.claude");
+        // "anthropic.claude-v2{suffix}": a known ID may go on at run time.
+        let refs = g.find_with_holes("anthropic.claude-v2{suffix}", &[19..27]);
+        assert!(refs[0].split && refs[0].hole_after);
         // References inside a hole belong to the nested literal, not to this one.
         assert!(
             g.find_with_holes("{m['anthropic.claude-v2']}", &[0..26])

@@ -256,6 +256,7 @@ fixture!(callsite_typescript);
 fixture!(callsite_rust);
 fixture!(reports);
 fixture!(exclude);
+fixture!(reference_shapes);
 
 #[test]
 fn every_fixture_has_a_test() {

@@ -126,7 +126,7 @@ fn code_span(range: Range<usize>, holes: Vec<Range<usize>>, key_name: Option<Str
         range,
         context: SpanContext::Code,
         holes,
-        key: false,
+        key: None,
         key_name,
     }
 }

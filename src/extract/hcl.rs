@@ -19,7 +19,7 @@
 //!   inside an object, of the object element (`{ model_id = "…" }`, `{ "model_id" = … }`),
 //!   the innermost one winning; block labels (`resource "aws_…" "name"`) have none;
 //! - a string that is the key of an object element (`{ "anthropic.claude-v2" = 3 }`) has
-//!   `key: true`;
+//!   `key` set to that object's byte range (keys are compared only within their object);
 //! - each comment (`#`, `//`, `/* */`) as [`SpanContext::Comment`].
 
 use std::cell::RefCell;
@@ -28,7 +28,7 @@ use std::ops::Range;
 use tree_sitter::{Language, Node, Parser};
 
 use super::treesitter::{Step, comment_span, failed, finish, node_text, parse, walk};
-use super::{Extraction, Span, SpanContext};
+use super::{Extraction, Mapping, Span, SpanContext};
 
 thread_local! {
     /// This thread's HCL parser, created on first use and reused for every file the
@@ -57,12 +57,18 @@ pub fn extract(source: &str) -> Extraction {
     let root = tree.root_node();
     let mut spans = Vec::new();
     let mut frames: Vec<(usize, Frame)> = Vec::new();
+    // The objects enclosing the current node, innermost last: (node id, byte range).
+    let mut objects: Vec<(usize, Range<usize>)> = Vec::new();
     walk(root, |step| match step {
         Step::Enter { node, field } => {
             if field == Some("key") {
                 frames.push((node.id(), Frame::Key));
             }
             let range = match node.kind() {
+                "object" => {
+                    objects.push((node.id(), node.byte_range()));
+                    return;
+                }
                 "attribute" => {
                     let name = node
                         .named_child(0)
@@ -87,9 +93,14 @@ pub fn extract(source: &str) -> Extraction {
                 _ => return,
             };
             let (key, key_name) = match frames.last() {
-                Some((_, Frame::Key)) => (true, None),
-                Some((_, Frame::Named(name))) => (false, name.clone()),
-                None => (false, None),
+                Some((_, Frame::Key)) => (
+                    objects
+                        .last()
+                        .map(|(_, object)| Mapping::At(object.clone())),
+                    None,
+                ),
+                Some((_, Frame::Named(name))) => (None, name.clone()),
+                None => (None, None),
             };
             spans.push(Span {
                 range,
@@ -102,6 +113,9 @@ pub fn extract(source: &str) -> Extraction {
         Step::Leave(node) => {
             while frames.last().is_some_and(|(id, _)| *id == node.id()) {
                 frames.pop();
+            }
+            if objects.last().is_some_and(|(id, _)| *id == node.id()) {
+                objects.pop();
             }
         }
     });
@@ -309,6 +323,19 @@ mod tests {
                 ("b", Code, false, n("k")),
                 ("c", Code, false, None),
                 ("d", Code, false, n("after")),
+            ]
+        );
+    }
+
+    #[test]
+    fn string_keys_name_the_object_that_holds_them() {
+        let source = "a = { \"k\" = 1 }\nb = { \"k\" = { \"k\" = 2 } }\n";
+        assert_eq!(
+            crate::extract::test_support::keys(source, &extract(source)),
+            [
+                ("k", "{ \"k\" = 1 }".to_string()),
+                ("k", "{ \"k\" = { \"k\" = 2 } }".to_string()),
+                ("k", "{ \"k\" = 2 }".to_string()),
             ]
         );
     }

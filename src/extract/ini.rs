@@ -38,8 +38,10 @@
 //!   surrounding quotes (`"…"` or `'…'`), as [`SpanContext::Code`] with `key_name` set to the
 //!   setting's name; each continuation line of a value is a span of its own. An empty value
 //!   gives no span;
-//! - setting names (and INI section names) as `key: true` spans: a file keyed by model ID
-//!   (`[anthropic.claude-v2]`, `price.anthropic.claude-v2 = 3`) must not get two equal keys;
+//! - setting names (and INI section names) as key spans: a file keyed by model ID
+//!   (`[anthropic.claude-v2]`, `price.anthropic.claude-v2 = 3`) must not get two equal keys.
+//!   A setting's mapping is its section (identified by the section header's range), a
+//!   section name's the whole file, as is a `.properties` key's;
 //! - comments as [`SpanContext::Comment`];
 //! - in properties values, each `${…}` substitution is a hole, and its default
 //!   (`${name:default}`, Spring style) is a span of its own inside the hole. Escapes stay
@@ -52,7 +54,7 @@ use std::ops::Range;
 use tree_sitter::{Language, Node, Parser};
 
 use super::treesitter::{comment_span, failed, finish, for_each_node, node_text, parse};
-use super::{Extraction, Span, SpanContext, SyntaxError, line_col};
+use super::{Extraction, Mapping, Span, SpanContext, SyntaxError, line_col};
 
 thread_local! {
     /// This thread's properties parser, created on first use and reused for every file the
@@ -80,7 +82,12 @@ fn is_ini(source: &str) -> bool {
 }
 
 /// A span of `range` with no holes.
-fn span(range: Range<usize>, context: SpanContext, key: bool, key_name: Option<String>) -> Span {
+fn span(
+    range: Range<usize>,
+    context: SpanContext,
+    key: Option<Mapping>,
+    key_name: Option<String>,
+) -> Span {
     Span {
         range,
         context,
@@ -119,6 +126,9 @@ fn extract_ini(source: &str) -> Extraction {
     };
     // The setting whose value continues on deeper-indented lines: (name, indentation).
     let mut setting: Option<(String, usize)> = None;
+    // The mapping of setting names: the current section, by its header's range.
+    let file = Mapping::At(0..source.len());
+    let mut section = file.clone();
     let mut line_start = 0;
     while line_start < source.len() {
         let line_end = memchr::memchr(b'\n', &source.as_bytes()[line_start..])
@@ -134,7 +144,7 @@ fn extract_ini(source: &str) -> Extraction {
             continue;
         }
         if rest.starts_with(['#', ';']) {
-            spans.push(span(at..end, SpanContext::Comment, false, None));
+            spans.push(span(at..end, SpanContext::Comment, None, None));
             continue;
         }
         if let Some((name, setting_indent)) = &setting
@@ -142,7 +152,7 @@ fn extract_ini(source: &str) -> Extraction {
         {
             let range = value_range(source, at..end);
             if !range.is_empty() {
-                spans.push(span(range, SpanContext::Code, false, Some(name.clone())));
+                spans.push(span(range, SpanContext::Code, None, Some(name.clone())));
             }
             continue;
         }
@@ -153,12 +163,13 @@ fn extract_ini(source: &str) -> Extraction {
                 continue;
             };
             let name = value_range(source, at + 1..at + close);
-            spans.push(span(name, SpanContext::Code, true, None));
+            spans.push(span(name, SpanContext::Code, Some(file.clone()), None));
+            section = Mapping::At(at..at + close + 1);
             let after = &rest[close + 1..];
             let comment = after.trim_start();
             if comment.starts_with(['#', ';']) {
                 let start = end - comment.len();
-                spans.push(span(start..end, SpanContext::Comment, false, None));
+                spans.push(span(start..end, SpanContext::Comment, None, None));
             }
             continue;
         }
@@ -169,13 +180,18 @@ fn extract_ini(source: &str) -> Extraction {
             report(at, "setting without a name");
             continue;
         }
-        spans.push(span(at..at + name.len(), SpanContext::Code, true, None));
+        spans.push(span(
+            at..at + name.len(),
+            SpanContext::Code,
+            Some(section.clone()),
+            None,
+        ));
         let Some(delimiter) = delimiter else {
             continue;
         };
         let range = value_range(source, at + delimiter + 1..end);
         if !range.is_empty() {
-            spans.push(span(range, SpanContext::Code, false, Some(name.to_owned())));
+            spans.push(span(range, SpanContext::Code, None, Some(name.to_owned())));
         }
         setting = Some((name.to_owned(), indent));
     }
@@ -214,7 +230,8 @@ fn property_spans(property: Node, source: &str, spans: &mut Vec<Span>) {
     let Some(key) = children.iter().find(|child| child.kind() == "key") else {
         return;
     };
-    spans.push(span(key.byte_range(), SpanContext::Code, true, None));
+    let file = Mapping::At(0..source.len());
+    spans.push(span(key.byte_range(), SpanContext::Code, Some(file), None));
     let Some(value) = children.iter().find(|child| child.kind() == "value") else {
         return;
     };
@@ -237,7 +254,7 @@ fn property_spans(property: Node, source: &str, spans: &mut Vec<Span>) {
                 range,
                 context: SpanContext::Code,
                 holes,
-                key: false,
+                key: None,
                 key_name: Some(name.clone()),
             });
         }
@@ -295,6 +312,25 @@ mod tests {
         assert!(is_ini("a = 1\n  [b]\n"));
         assert!(!is_ini("spring.ai.model=x\n# c\n! c\n"));
         assert!(!is_ini(""));
+    }
+
+    #[test]
+    fn settings_are_keys_of_their_section_and_sections_of_the_file() {
+        let source = "[a]\nk = 1\n[b]\nk = 2\n";
+        assert_eq!(
+            crate::extract::test_support::keys(source, &extract(source)),
+            [
+                ("a", source.to_string()),
+                ("k", "[a]".to_string()),
+                ("b", source.to_string()),
+                ("k", "[b]".to_string()),
+            ]
+        );
+        let source = "k=1\nk2=2\n";
+        assert_eq!(
+            crate::extract::test_support::keys(source, &extract(source)),
+            [("k", source.to_string()), ("k2", source.to_string())]
+        );
     }
 
     #[test]
@@ -469,7 +505,7 @@ mod tests {
         let view: Vec<(&str, Vec<&str>)> = extraction
             .spans
             .iter()
-            .filter(|s| !s.key)
+            .filter(|s| s.key.is_none())
             .map(|s| {
                 (
                     &source[s.range.clone()],
@@ -496,7 +532,7 @@ mod tests {
             extraction
                 .spans
                 .iter()
-                .all(|s| s.key || s.key_name == n("m") || s.key_name == n("n"))
+                .all(|s| s.key.is_some() || s.key_name == n("m") || s.key_name == n("n"))
         );
     }
 

@@ -10,7 +10,8 @@
 //! - every string, object keys included, as [`SpanContext::Code`] over its contents
 //!   between the quotes, exactly as written: escapes stay escaped (`\n`, `\"`, `\u002e`),
 //!   because a rewrite replaces raw bytes;
-//! - a key of an object has `key: true`;
+//! - a key of an object has `key` set to that object (its byte range), so that keys are
+//!   compared only with the keys of their own object;
 //! - a string value has `key_name` set to the key of the pair that holds it (unescaped),
 //!   also through arrays: in `"Resource": ["arn…", "arn…"]` both ARNs belong to `Resource`;
 //!   a string that is not inside any pair (a top-level array of IDs) has none;
@@ -29,7 +30,7 @@ use super::treesitter::{
     Step, between_delimiters, comment_span, failed, first_syntax_error_except, node_text, parse,
     walk,
 };
-use super::{Extraction, Span, SpanContext};
+use super::{Extraction, Mapping, Span, SpanContext};
 
 thread_local! {
     /// This thread's JSON parser, created on first use and reused for every file the
@@ -51,8 +52,11 @@ pub fn extract(source: &str) -> Extraction {
     // The keys of the pairs enclosing the current node, innermost last, with the id of
     // their `pair` node so that leaving the pair pops its key.
     let mut keys: Vec<(usize, Option<String>)> = Vec::new();
+    // The objects enclosing the current node, innermost last: (node id, byte range).
+    let mut objects: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
     walk(root, |step| match step {
         Step::Enter { node, field } => match node.kind() {
+            "object" => objects.push((node.id(), node.byte_range())),
             "pair" => {
                 let key = node
                     .child_by_field_name("key")
@@ -66,7 +70,11 @@ pub fn extract(source: &str) -> Extraction {
                     range: between_delimiters(node, "\"", "\""),
                     context: SpanContext::Code,
                     holes: Vec::new(),
-                    key: is_key,
+                    key: if is_key {
+                        objects.last().map(|(_, range)| Mapping::At(range.clone()))
+                    } else {
+                        None
+                    },
                     key_name: if is_key {
                         None
                     } else {
@@ -80,6 +88,9 @@ pub fn extract(source: &str) -> Extraction {
         Step::Leave(node) => {
             if keys.last().is_some_and(|(id, _)| *id == node.id()) {
                 keys.pop();
+            }
+            if objects.last().is_some_and(|(id, _)| *id == node.id()) {
+                objects.pop();
             }
         }
     });
@@ -192,6 +203,21 @@ mod tests {
         );
         let empty = source.rfind("\"\"").unwrap() + 1;
         assert_eq!(extract(source).spans[5].range, empty..empty);
+    }
+
+    #[test]
+    fn keys_name_the_object_that_holds_them() {
+        let source = r#"{"a": {"k": 1}, "b": [{"k": 2}], "k": 3}"#;
+        assert_eq!(
+            crate::extract::test_support::keys(source, &extract(source)),
+            [
+                ("a", source.to_string()),
+                ("k", r#"{"k": 1}"#.to_string()),
+                ("b", source.to_string()),
+                ("k", r#"{"k": 2}"#.to_string()),
+                ("k", source.to_string()),
+            ]
+        );
     }
 
     #[test]

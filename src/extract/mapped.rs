@@ -133,10 +133,13 @@ impl MappedText {
         start..end
     }
 
-    /// `span` (found in the text) with its range and holes moved to file offsets. Holes are
-    /// kept inside the span's range.
+    /// `span` (found in the text) with its range, holes and the range of its key's mapping
+    /// moved to file offsets. Holes are kept inside the span's range.
     pub fn span_to_raw(&self, span: Span) -> Span {
         let range = self.range_to_raw(span.range);
+        let key = span
+            .key
+            .map(|mapping| mapping.map_range(|r| self.range_to_raw(r)));
         let holes = span
             .holes
             .into_iter()
@@ -148,6 +151,7 @@ impl MappedText {
         Span {
             range,
             holes,
+            key,
             ..span
         }
     }
@@ -155,7 +159,7 @@ impl MappedText {
 
 #[cfg(test)]
 mod tests {
-    use super::super::SpanContext;
+    use super::super::{Mapping, SpanContext};
     use super::*;
 
     #[test]
@@ -199,13 +203,13 @@ mod tests {
             range: 2..5,
             context: SpanContext::Code,
             holes: vec![2..5],
-            key: true,
+            key: Some(Mapping::At(0..6)),
             key_name: Some("k".into()),
         };
         let mapped = m.span_to_raw(span);
         assert_eq!(mapped.range, 12..15);
         assert_eq!(mapped.holes, [12..15]);
-        assert!(mapped.key);
+        assert_eq!(mapped.key, Some(Mapping::At(10..16)));
         assert_eq!(mapped.key_name.as_deref(), Some("k"));
     }
 }

@@ -12,10 +12,14 @@
 //!   [`SpanContext::Docstring`] (a fix there is review, applied with `--unsafe-fixes`), except
 //!   that [`SpanContext::Text`] spans stay `Text`. Syntax errors inside a block are ignored:
 //!   snippets are often fragments.
-//! - Everything else is prose or markup and gives [`SpanContext::Text`] spans (reported, never
-//!   rewritten): text, inline code, HTML, code blocks in other or no language (indented ones
-//!   too), the destination and title of links and images (`](https://…/model "title")`),
-//!   link reference definitions, front matter.
+//! - Prose — text in paragraphs, headings, lists, tables, block quotes, the text of links and
+//!   images, inline code — gives [`SpanContext::Prose`] spans: documentation, rewritten as
+//!   review (`--unsafe-fixes`), like comments.
+//! - Everything else is markup, an address or a record, and gives [`SpanContext::Text`] spans
+//!   (reported, never rewritten): HTML, math, footnote labels, code blocks in other or no
+//!   language (indented ones too; often recorded output), the destination and title of links
+//!   and images (`](https://…/model "title")`), autolinks (`<https://…>`), link reference
+//!   definitions, front matter.
 //!
 //! A code block inside a list item or block quote loses the item's indentation or the `> `
 //! markers before it is read; pulldown-cmark gives each line's position, and a span maps back
@@ -27,7 +31,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::mapped::MappedText;
 use super::{Extraction, Language, Span, SpanContext};
@@ -46,6 +50,8 @@ struct Block {
 struct Link {
     range: Range<usize>,
     text_end: usize,
+    /// An autolink (`<https://…>`, `<a@b.c>`): its text is its destination.
+    auto: bool,
 }
 
 /// Extract the spans of a Markdown file: prose as text, known code fences through their
@@ -64,6 +70,7 @@ pub fn extract(source: &str) -> Extraction {
         .collect();
     let mut block: Option<Block> = None;
     let mut links: Vec<Link> = Vec::new();
+    let mut front_matter = false;
     for (event, range) in parser.into_offset_iter() {
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -92,19 +99,35 @@ pub fn extract(source: &str) -> Extraction {
                     block.pieces.push(range.clone());
                 }
             }
-            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+            Event::Start(Tag::Link { link_type, .. }) => {
                 links.push(Link {
                     text_end: range.start,
                     range: range.clone(),
+                    auto: matches!(link_type, LinkType::Autolink | LinkType::Email),
                 });
                 continue;
             }
+            Event::Start(Tag::Image { .. }) => {
+                links.push(Link {
+                    text_end: range.start,
+                    range: range.clone(),
+                    auto: false,
+                });
+                continue;
+            }
+            Event::Start(Tag::MetadataBlock(_)) => front_matter = true,
+            Event::End(TagEnd::MetadataBlock(_)) => front_matter = false,
             Event::End(TagEnd::Link | TagEnd::Image) => {
                 if let Some(link) = links.pop()
                     && link.text_end < link.range.end
                 {
                     spans.push(text_span(link.text_end..link.range.end));
                 }
+            }
+            Event::Text(_) | Event::Code(_)
+                if !front_matter && !links.last().is_some_and(|link| link.auto) =>
+            {
+                spans.push(prose_span(range.clone()));
             }
             Event::Text(_)
             | Event::Code(_)
@@ -127,13 +150,21 @@ pub fn extract(source: &str) -> Extraction {
     }
 }
 
+/// A [`SpanContext::Prose`] span.
+fn prose_span(range: Range<usize>) -> Span {
+    Span {
+        context: SpanContext::Prose,
+        ..text_span(range)
+    }
+}
+
 /// A [`SpanContext::Text`] span.
 fn text_span(range: Range<usize>) -> Span {
     Span {
         range,
         context: SpanContext::Text,
         holes: Vec::new(),
-        key: false,
+        key: None,
         key_name: None,
     }
 }
@@ -189,7 +220,7 @@ fn fence_language(info: &str) -> Option<Language> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use SpanContext::{Docstring, Text};
+    use SpanContext::{Docstring, Prose, Text};
 
     /// Text and context of every span.
     fn spans(source: &str) -> Vec<(&str, SpanContext)> {
@@ -203,21 +234,21 @@ mod tests {
     }
 
     #[test]
-    fn prose_inline_code_and_html_are_text() {
+    fn prose_and_inline_code_are_prose_and_html_is_text() {
         let source = "# Models *anthropic.claude-v2*\n\nUse `anthropic.claude-v2` <b>now</b>.\n\
                       <!-- anthropic.claude-v2 -->\n";
         assert_eq!(
             spans(source),
             [
-                ("Models ", Text),
-                ("anthropic.claude-v2", Text),
-                ("Use ", Text),
-                ("`anthropic.claude-v2`", Text),
-                (" ", Text),
+                ("Models ", Prose),
+                ("anthropic.claude-v2", Prose),
+                ("Use ", Prose),
+                ("`anthropic.claude-v2`", Prose),
+                (" ", Prose),
                 ("<b>", Text),
-                ("now", Text),
+                ("now", Prose),
                 ("</b>", Text),
-                (".", Text),
+                (".", Prose),
                 ("<!-- anthropic.claude-v2 -->\n", Text),
             ]
         );
@@ -232,7 +263,7 @@ mod tests {
         assert_eq!(
             spans(source),
             [
-                ("Intro", Text),
+                ("Intro", Prose),
                 ("# pick", Docstring),
                 ("anthropic.claude-v2", Docstring),
                 ("us.anthropic.claude-v2", Docstring),
@@ -264,14 +295,33 @@ mod tests {
         assert_eq!(
             spans(source),
             [
-                ("See ", Text),
-                ("docs", Text),
+                ("See ", Prose),
+                ("docs", Prose),
                 ("](https://x/anthropic.claude-v2 \"t\")", Text),
-                (" and ", Text),
-                ("i", Text),
+                (" and ", Prose),
+                ("i", Prose),
                 ("](a.png)", Text),
-                (".", Text),
+                (".", Prose),
                 ("[ref]: https://y/anthropic.claude-v2", Text),
+            ]
+        );
+    }
+
+    #[test]
+    fn autolinks_are_addresses() {
+        let source = "Docs: <https://x/anthropic.claude-v2> or [anthropic.claude-v2][ref].\n\n\
+                      [ref]: https://y\n";
+        assert_eq!(
+            spans(source),
+            [
+                ("Docs: ", Prose),
+                ("https://x/anthropic.claude-v2", Text),
+                (">", Text),
+                (" or ", Prose),
+                ("anthropic.claude-v2", Prose),
+                ("][ref]", Text),
+                (".", Prose),
+                ("[ref]: https://y", Text),
             ]
         );
     }
@@ -292,7 +342,7 @@ mod tests {
             [
                 ("anthropic.claude-v2", Docstring),
                 ("$A", Docstring),
-                ("item", Text),
+                ("item", Prose),
                 ("anthropic.claude-v2", Docstring),
             ]
         );
@@ -307,7 +357,7 @@ mod tests {
         assert_eq!(
             spans(source),
             [
-                ("Text", Text),
+                ("Text", Prose),
                 ("x", Docstring),
                 ("anthropic.claude-v2", Docstring),
                 ("tab", Docstring),

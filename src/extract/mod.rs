@@ -37,8 +37,14 @@ pub enum SpanContext {
     /// explicit `#[doc = "…"]` attribute in Rust is an ordinary literal (`Code`). Code in a
     /// Markdown fence is documentation too, and gets this context.
     Docstring,
-    /// Prose and recorded output: Markdown text, notebook outputs and Markdown cells, files of
-    /// unknown type named on the command line. Reported, never rewritten.
+    /// Prose: the text of a Markdown document or notebook Markdown cell (paragraphs,
+    /// headings, lists, tables, inline code). Documentation, read by people: rewrites are
+    /// review, as in comments.
+    Prose,
+    /// Recorded output and text that is not prose: notebook outputs and raw cells, Markdown
+    /// link destinations, front matter, HTML and code blocks in a language this tool does not
+    /// read, files of unknown type named on the command line. Reported, never rewritten:
+    /// changing a record or an address changes what it points at.
     Text,
 }
 
@@ -52,16 +58,43 @@ pub struct Span {
     /// Code, comment or docstring.
     pub context: SpanContext,
     /// Byte ranges (absolute in the file, inside `range`) of interpolation holes:
-    /// `{…}` in Python f-strings, `${…}` in template literals. A model reference that
-    /// touches a hole is only part of an ID and is reported as review.
+    /// `{…}` in Python f-strings and `.format` templates, `%s` in `%` templates, `${…}` in
+    /// template literals. A model reference that touches a hole is only part of an ID and is
+    /// reported as review.
     pub holes: Vec<Range<usize>>,
-    /// True for a string used as a key of a dict or object literal (`{"k": v}` in Python
-    /// and JS/TS; object keys in JSON, mapping keys in YAML). Rewriting a key can collide
-    /// with another key of the same table.
-    pub key: bool,
+    /// For a string used as a key — of a dict or object literal (`{"k": v}` in Python and
+    /// JS/TS), an object in JSON or HCL, a mapping in YAML, a table in TOML, a section or
+    /// file of settings in INI — the mapping that holds it; `None` for anything else. A
+    /// key names an entry of a table (a model's price or context size), and rewriting it
+    /// can collide with another key of the *same* mapping, so keys are compared per mapping.
+    pub key: Option<Mapping>,
     /// For a value in a configuration file: the key, variable or attribute that holds it
     /// (`modelId`, `BEDROCK_MODEL_ID`, `model_id`), a hint about how the ID is used.
     pub key_name: Option<String>,
+}
+
+/// The identity of the mapping that holds a key: two keys belong to the same mapping
+/// exactly when their `Mapping`s are equal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Mapping {
+    /// The mapping written at this byte range of the file: a dict, an object, a YAML
+    /// mapping, a TOML inline table, an INI section (absolute offsets, like a span's).
+    At(Range<usize>),
+    /// A TOML table, by its decoded key path from the root (`[models.prices]` and
+    /// `models.prices."k" = …` both add to `["models", "prices"]`): `[table]` headers and
+    /// dotted keys can add to one table from anywhere in the file. An element of an array
+    /// of tables (`[[models]]`) is told apart by its header's offset, as a segment `#N`.
+    Table(Vec<String>),
+}
+
+impl Mapping {
+    /// The same identity with its byte offsets (if any) moved by `map`.
+    pub(crate) fn map_range(self, map: impl FnOnce(Range<usize>) -> Range<usize>) -> Mapping {
+        match self {
+            Mapping::At(range) => Mapping::At(map(range)),
+            table => table,
+        }
+    }
 }
 
 /// A source file that the parser could not read as valid code.
@@ -268,7 +301,25 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
 /// Helpers shared by the extractors' unit tests.
 #[cfg(test)]
 pub(crate) mod test_support {
-    use super::{Extraction, SpanContext};
+    use super::{Extraction, Mapping, SpanContext};
+
+    /// Text of every key span of `extraction` (of `source`), with its mapping: the text of
+    /// the mapping written at a range, or a table's path joined with `.` (`"[]"` for the
+    /// root).
+    pub(crate) fn keys<'s>(source: &'s str, extraction: &Extraction) -> Vec<(&'s str, String)> {
+        extraction
+            .spans
+            .iter()
+            .filter_map(|s| {
+                let mapping = match s.key.as_ref()? {
+                    Mapping::At(range) => source[range.clone()].to_string(),
+                    Mapping::Table(path) if path.is_empty() => "[]".to_string(),
+                    Mapping::Table(path) => path.join("."),
+                };
+                Some((&source[s.range.clone()], mapping))
+            })
+            .collect()
+    }
 
     /// Text, context, key flag and key name of every span of `extraction` (of `source`),
     /// which must have parsed cleanly.
@@ -284,7 +335,7 @@ pub(crate) mod test_support {
                 (
                     &source[s.range.clone()],
                     s.context,
-                    s.key,
+                    s.key.is_some(),
                     s.key_name.clone(),
                 )
             })

@@ -28,9 +28,12 @@
 //!   JavaScript; `%%time`, `%%timeit`, `%%capture`, `%%prun` and `%%debug` as Python; any
 //!   other (`%%html`, `%%sql`, …) as text. Python (and shell) syntax errors inside cells are
 //!   ignored: the notebook's `syntax_error` is only for JSON that does not parse.
+//! - **Markdown cells.** Decoded and mapped like code cells, and read by the Markdown
+//!   extractor: prose is [`SpanContext::Prose`] (rewritten as review, like comments), code
+//!   fences of a known language are docstrings, link destinations and the like are text.
 //! - **Outputs** (`outputs[].text`, `traceback`, `evalue`, and `data` except images, audio
-//!   and video) and the source of **Markdown and raw cells**: one [`SpanContext::Text`] span
-//!   per JSON string's contents. Recorded output and prose are reported, never rewritten.
+//!   and video) and the source of **raw cells**: one [`SpanContext::Text`] span per JSON
+//!   string's contents. Recorded output is reported, never rewritten.
 //! - Notebook, cell and output metadata, attachments and execution counts give no span.
 //!
 //! # Limits
@@ -220,7 +223,7 @@ fn text_span(range: Range<usize>) -> Span {
         range,
         context: SpanContext::Text,
         holes: Vec::new(),
-        key: false,
+        key: None,
         key_name: None,
     }
 }
@@ -232,6 +235,21 @@ fn cell_spans(cell: Node, source: &str, spans: &mut Vec<Span>) {
         .map(|value| decode(value, source).text);
     let code = member(cell, "source", source).or_else(|| member(cell, "input", source));
     let strings = code.map(source_strings).unwrap_or_default();
+    if cell_type.as_deref() == Some("markdown") {
+        if let Some(first) = strings.first() {
+            let mut text = MappedText::new(contents(*first).start);
+            for string in &strings {
+                decode_into(&mut text, *string, source);
+            }
+            spans.extend(
+                super::markdown::extract(&text.text)
+                    .spans
+                    .into_iter()
+                    .map(|span| text.span_to_raw(span)),
+            );
+        }
+        return;
+    }
     if cell_type.as_deref() != Some("code") {
         spans.extend(
             strings
@@ -367,6 +385,7 @@ fn shift(span: Span, by: usize) -> Span {
     Span {
         range: move_range(span.range),
         holes: span.holes.into_iter().map(move_range).collect(),
+        key: span.key.map(|mapping| mapping.map_range(move_range)),
         ..span
     }
 }
@@ -455,7 +474,7 @@ fn magic_spans(line: &str, at: usize) -> Vec<Span> {
                 range: 0..body.len(),
                 context: SpanContext::Comment,
                 holes: Vec::new(),
-                key: false,
+                key: None,
                 key_name: None,
             };
             (vec![comment], indent)
@@ -470,7 +489,7 @@ fn magic_spans(line: &str, at: usize) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use SpanContext::{Code, Comment, Docstring, Text};
+    use SpanContext::{Code, Comment, Docstring, Prose, Text};
 
     /// Text and context of every span of a notebook that must parse.
     fn spans(source: &str) -> Vec<(&str, SpanContext)> {
@@ -543,7 +562,26 @@ mod tests {
     }
 
     #[test]
-    fn markdown_raw_cells_and_outputs_are_text() {
+    fn markdown_cells_are_read_as_markdown_and_mapped_to_the_file() {
+        let source = notebook(&[
+            r##"{"cell_type": "markdown", "source": ["See [docs](https://x/anthropic.claude-v2) and `anthropic.claude-v2`.\n", "```python\n", "m = \"anthropic.claude-v2\"\n", "```\n"]}"##,
+        ]);
+        assert_eq!(
+            spans(&source),
+            [
+                ("See ", Prose),
+                ("docs", Prose),
+                ("](https://x/anthropic.claude-v2)", Text),
+                (" and ", Prose),
+                ("`anthropic.claude-v2`", Prose),
+                (".", Prose),
+                ("anthropic.claude-v2", Docstring),
+            ]
+        );
+    }
+
+    #[test]
+    fn markdown_cells_are_prose_raw_cells_and_outputs_text() {
         let source = notebook(&[
             r##"{"cell_type": "markdown", "metadata": {}, "source": ["# Uses anthropic.claude-v2\n", "text"]}"##,
             r##"{"cell_type": "raw", "source": "raw anthropic.claude-v2"}"##,
@@ -552,8 +590,8 @@ mod tests {
         assert_eq!(
             spans(&source),
             [
-                ("# Uses anthropic.claude-v2\\n", Text),
-                ("text", Text),
+                ("Uses anthropic.claude-v2", Prose),
+                ("text", Prose),
                 ("raw anthropic.claude-v2", Text),
                 ("model: anthropic.claude-v2\\n", Text),
                 ("'anthropic.claude-v2'", Text),

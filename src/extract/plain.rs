@@ -13,7 +13,7 @@ pub fn extract(source: &str) -> Extraction {
             range: 0..source.len(),
             context: SpanContext::Text,
             holes: Vec::new(),
-            key: false,
+            key: None,
             key_name: None,
         }],
         syntax_error: None,

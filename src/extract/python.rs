@@ -7,7 +7,9 @@
 //! Spans are sorted by `range.start`. An f-string's `{…}` interpolations are its
 //! `holes`; a string written inside such a hole (`f"{d['key']}"`) gets a span of its
 //! own, which therefore lies inside that hole of the outer span. That is the only way
-//! two spans overlap.
+//! two spans overlap. A plain string that is a template filled in at run time has holes
+//! too: the receiver of `.format(…)` (`"{}.anthropic.…".format(geo)`) its `{…}` fields,
+//! the left operand of `%` (`"%s.anthropic.…" % geo`) its `%s`/`%(name)s` conversions.
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -15,8 +17,7 @@ use std::ops::Range;
 use tree_sitter::{Language, Node, Parser};
 
 use super::treesitter::{
-    KindSet, comment_span, failed, finish, for_each_node_with_ancestors, is_key_in, node_text,
-    parse,
+    KindSet, comment_span, failed, finish, for_each_node_with_ancestors, key_of, node_text, parse,
 };
 use super::{Extraction, Focus, Span, SpanContext};
 
@@ -84,9 +85,22 @@ pub(crate) fn string_range(string: Node) -> Range<usize> {
 }
 
 /// The span of one `string` node whose ancestors (root first, parent last) are
-/// `ancestors`: its [`string_range`], with each `interpolation` as a hole.
+/// `ancestors`: its [`string_range`], with each `interpolation` as a hole (or, for a plain
+/// string used as a `.format` or `%` template, each field or conversion).
 fn string_span(string: Node, ancestors: &[Node], source: &str) -> Span {
-    let (range, holes) = string_parts(string);
+    let (range, mut holes) = string_parts(string);
+    if holes.is_empty()
+        && let Some(template) = template_of(string, ancestors, source)
+    {
+        let text = source.get(range.clone()).unwrap_or_default();
+        holes = match template {
+            Template::Format => format_fields(text),
+            Template::Percent => percent_conversions(text),
+        }
+        .into_iter()
+        .map(|hole| hole.start + range.start..hole.end + range.start)
+        .collect();
+    }
     let context = if is_docstring(string, ancestors, source) {
         SpanContext::Docstring
     } else {
@@ -96,9 +110,146 @@ fn string_span(string: Node, ancestors: &[Node], source: &str) -> Span {
         range,
         context,
         holes,
-        key: is_key_in(string, ancestors.last().copied()),
+        key: match ancestors {
+            [.., grandparent, parent] => key_of(string, Some(*parent), Some(*grandparent)),
+            [parent] => key_of(string, Some(*parent), None),
+            [] => None,
+        },
         key_name: None,
     }
+}
+
+/// How a plain string literal is used as a template, filled in at run time.
+enum Template {
+    /// The receiver of `.format(…)` or `.format_map(…)`: `{…}` fields are holes.
+    Format,
+    /// The left operand of `%`: `%s`, `%(name)s` and the other conversions are holes.
+    Percent,
+}
+
+/// Whether `string` (with `ancestors`, root first and parent last) is a template: the
+/// receiver of a `.format` call or the left operand of `%`, possibly as a piece of an
+/// implicit concatenation or in parentheses.
+fn template_of(string: Node, ancestors: &[Node], source: &str) -> Option<Template> {
+    let mut operand = string;
+    let mut above = ancestors;
+    while let Some((&parent, rest)) = above.split_last() {
+        if !matches!(
+            parent.kind(),
+            "concatenated_string" | "parenthesized_expression"
+        ) {
+            break;
+        }
+        operand = parent;
+        above = rest;
+    }
+    let (&parent, rest) = above.split_last()?;
+    match parent.kind() {
+        "attribute" if parent.child_by_field_name("object") == Some(operand) => {
+            let method = parent.child_by_field_name("attribute")?;
+            let called = rest.last().is_some_and(|call| {
+                call.kind() == "call" && call.child_by_field_name("function") == Some(parent)
+            });
+            (called && matches!(node_text(method, source), "format" | "format_map"))
+                .then_some(Template::Format)
+        }
+        "binary_operator"
+            if parent.child_by_field_name("left") == Some(operand)
+                && parent
+                    .child_by_field_name("operator")
+                    .is_some_and(|op| op.kind() == "%") =>
+        {
+            Some(Template::Percent)
+        }
+        _ => None,
+    }
+}
+
+/// Ranges (relative to `text`) of the replacement fields of a `str.format` template: `{`, a
+/// field name with an optional `!conversion` and `:spec` (which may hold nested fields), `}`.
+/// `{{` and `}}` are escaped braces; a `{` without its `}` on the same line is text.
+fn format_fields(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'{' {
+            i += 1;
+            continue;
+        }
+        if bytes.get(i + 1) == Some(&b'{') {
+            i += 2;
+            continue;
+        }
+        let mut depth = 0usize;
+        let close = bytes[i..].iter().position(|&b| {
+            match b {
+                b'{' => depth += 1,
+                b'}' => depth -= 1,
+                _ => {}
+            }
+            depth == 0 || matches!(b, b'\n' | b'\r')
+        });
+        match close.filter(|&len| bytes[i + len] == b'}') {
+            Some(len) => {
+                fields.push(i..i + len + 1);
+                i += len + 1;
+            }
+            None => i += 1,
+        }
+    }
+    fields
+}
+
+/// Ranges (relative to `text`) of the conversion specifiers of a `%` template: `%`, an
+/// optional `(name)`, flags, width, precision, length modifier and the conversion type
+/// (`%s`, `%(geo)s`, `%-10.3f`). `%%` is an escaped percent sign.
+fn percent_conversions(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut conversions = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'%' {
+            i += 1;
+            continue;
+        }
+        if bytes.get(i + 1) == Some(&b'%') {
+            i += 2;
+            continue;
+        }
+        let mut j = i + 1;
+        if bytes.get(j) == Some(&b'(') {
+            match bytes[j..].iter().position(|&b| b == b')') {
+                Some(len) => j += len + 1,
+                None => {
+                    i += 1;
+                    continue;
+                }
+            }
+        }
+        let skip = |j: &mut usize, allowed: &dyn Fn(u8) -> bool| {
+            while bytes.get(*j).copied().is_some_and(allowed) {
+                *j += 1;
+            }
+        };
+        skip(&mut j, &|b| b"#0- +".contains(&b));
+        skip(&mut j, &|b| b.is_ascii_digit() || b == b'*');
+        if bytes.get(j) == Some(&b'.') {
+            j += 1;
+            skip(&mut j, &|b| b.is_ascii_digit() || b == b'*');
+        }
+        skip(&mut j, &|b| b"hlL".contains(&b));
+        if bytes
+            .get(j)
+            .is_some_and(|b| b"diouxXeEfFgGcrsab".contains(b))
+        {
+            conversions.push(i..j + 1);
+            i = j + 1;
+        } else {
+            i += 1;
+        }
+    }
+    conversions
 }
 
 /// The contents of a `string` node and its interpolations.
@@ -208,7 +359,7 @@ mod tests {
         let keys: Vec<(&str, bool)> = extract(source)
             .spans
             .iter()
-            .map(|span| (&source[span.range.clone()], span.key))
+            .map(|span| (&source[span.range.clone()], span.key.is_some()))
             .collect();
         assert_eq!(
             keys,
@@ -219,6 +370,19 @@ mod tests {
                 ("x", false),
                 ("a", false),
                 ("b", false)
+            ]
+        );
+    }
+
+    #[test]
+    fn keys_name_the_dict_that_holds_them() {
+        let source = "a = {'k': 1}\nb = {'k': {'k': 2}}\n";
+        assert_eq!(
+            super::super::test_support::keys(source, &extract(source)),
+            [
+                ("k", "{'k': 1}".to_string()),
+                ("k", "{'k': {'k': 2}}".to_string()),
+                ("k", "{'k': 2}".to_string()),
             ]
         );
     }
@@ -279,6 +443,35 @@ mod tests {
             [("anthropic.{family}-{ver!r:>{width}}-v1{{literal}}", Code)]
         );
         assert_eq!(holes(source), [vec!["{family}", "{ver!r:>{width}}"]]);
+    }
+
+    #[test]
+    fn format_and_percent_templates_have_holes() {
+        let source = "a = '{}.anthropic.x'.format(geo)\n\
+                      b = \"{geo}.x {{lit}} {0[k]!r:>{w}}\".format_map(d)\n\
+                      c = ('%s.' 'x %(geo)s %-5.2f %%s %') % geo\n\
+                      d = '{}.x'.upper()\n\
+                      e = '%s.x' + geo\n\
+                      f = ''.format\n\
+                      g = 1 % '%s'\n";
+        assert_eq!(
+            holes(source),
+            [
+                vec!["{}"],
+                vec!["{geo}", "{0[k]!r:>{w}}"],
+                vec!["%s"],
+                vec!["%(geo)s", "%-5.2f"],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+            ]
+        );
+        // An f-string keeps its interpolations only; `{` without `}` is text.
+        assert_eq!(
+            holes("a = f'{x}.{{y}}'.format(z)\nb = '{x'.format(y)\n"),
+            [vec!["{x}"], vec![]]
+        );
     }
 
     #[test]

@@ -381,7 +381,7 @@ impl<'a> Walk<'a> {
                 range: start..range.start + contents.end,
                 context: SpanContext::Code,
                 holes,
-                key: false,
+                key: None,
                 key_name: None,
             });
         }
@@ -392,7 +392,7 @@ impl<'a> Walk<'a> {
             range,
             context,
             holes: Vec::new(),
-            key: false,
+            key: None,
             key_name: None,
         });
     }
@@ -659,7 +659,7 @@ mod tests {
                 range: 17..58,
                 context: SpanContext::Code,
                 holes: vec![],
-                key: false,
+                key: None,
                 key_name: None,
             }]
         );
@@ -935,7 +935,7 @@ mod tests {
                 range: start..start + 5,
                 context: SpanContext::Code,
                 holes: vec![],
-                key: false,
+                key: None,
                 key_name: None,
             }]
         );

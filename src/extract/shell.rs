@@ -156,7 +156,7 @@ fn node_span(node: Node, source: &str, mode: Mode) -> Option<Span> {
         range,
         context: SpanContext::Code,
         holes,
-        key: false,
+        key: None,
         key_name: key_name(node, source, mode),
     })
 }

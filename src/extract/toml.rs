@@ -21,18 +21,22 @@
 //!   (`bedrock.model_id = "…"` → `bedrock.model_id`; inside an inline table the inner key:
 //!   `model = { id = "…" }` → `id`); strings in an array take the array's key. Table
 //!   headers do not prefix the name;
-//! - a quoted key segment, in a key/value pair or a table header, as a `key: true` span
-//!   over its contents. A bare key cannot hold a model ID (it allows only letters, digits,
-//!   `_` and `-`; a `.` separates segments) and gives no span;
+//! - a quoted key segment, in a key/value pair or a table header, as a key span over its
+//!   contents, whose mapping is the table it adds a key to ([`Mapping::Table`], by path:
+//!   `[models."anthropic.claude-v2"]` adds to `models`, `a."k" = 1` under `[t]` to `t.a`;
+//!   an element of an array of tables and an inline table are each a table of their own).
+//!   A bare key cannot hold a model ID (it allows only letters, digits, `_` and `-`; a `.`
+//!   separates segments) and gives no span;
 //! - each comment (`# …`) as [`SpanContext::Comment`].
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::ops::Range;
 
 use toml_parser::decoder::Encoding;
 use toml_parser::parser::{Event, EventKind, RecursionGuard};
 
-use super::{Extraction, Span, SpanContext, SyntaxError, line_col};
+use super::{Extraction, Mapping, Span, SpanContext, SyntaxError, line_col};
 
 /// Nesting depth of arrays and inline tables beyond which parsing stops, as in the `toml`
 /// crate (which reports such a file as an error).
@@ -64,12 +68,27 @@ fn spans(source: &str, input: toml_parser::Source, events: &[Event]) -> Vec<Span
     // tables push a copy on open and pop it on close, so an inline table's own keys do not
     // outlive it.
     let mut names: Vec<Option<String>> = vec![None];
+    // Which table the keys being read add to (see `Mapping::Table`): the table of the last
+    // header, with a `#N` segment after each array of tables for its last element; inside
+    // inline tables, a path of their own per inline table, innermost last.
+    let mut table: Vec<String> = Vec::new();
+    let mut inline: Vec<Vec<String>> = Vec::new();
+    // The open header, if one is being read: the offset of its `[[` for an array of tables.
+    let mut header: Option<Option<usize>> = None;
+    // The offset of the last `[[…]]` header of each array of tables, by its plain path.
+    let mut arrays: HashMap<Vec<String>, usize> = HashMap::new();
     for event in events {
         let range = event.span().start()..event.span().end();
         match event.kind() {
             EventKind::SimpleKey => {
                 if let Some(encoding) = event.encoding() {
-                    spans.push(string_span(source, range, encoding, true, None));
+                    let mapping = match (inline.last(), header) {
+                        (Some(base), _) => [base.as_slice(), &key].concat(),
+                        (None, Some(_)) => table_path(&key, &arrays),
+                        (None, None) => [table.as_slice(), &key].concat(),
+                    };
+                    let key = Some(Mapping::Table(mapping));
+                    spans.push(string_span(source, range, encoding, key, None));
                 }
                 key.push(decode_key(input, event));
             }
@@ -79,24 +98,43 @@ fn spans(source: &str, input: toml_parser::Source, events: &[Event]) -> Vec<Span
                 }
                 key.clear();
             }
-            EventKind::StdTableClose | EventKind::ArrayTableClose => key.clear(),
+            EventKind::StdTableOpen => header = Some(None),
+            EventKind::ArrayTableOpen => header = Some(Some(range.start)),
+            EventKind::StdTableClose | EventKind::ArrayTableClose => {
+                if let Some(Some(offset)) = header {
+                    arrays.insert(key.clone(), offset);
+                }
+                table = table_path(&key, &arrays);
+                header = None;
+                key.clear();
+            }
+            EventKind::InlineTableOpen => {
+                inline.push(vec![format!("{{{}", range.start)]);
+                names.push(names.last().cloned().flatten());
+            }
+            EventKind::InlineTableClose => {
+                inline.pop();
+                if names.len() > 1 {
+                    names.pop();
+                }
+            }
             EventKind::Scalar => {
                 if let Some(encoding) = event.encoding() {
                     let name = names.last().cloned().flatten();
-                    spans.push(string_span(source, range, encoding, false, name));
+                    spans.push(string_span(source, range, encoding, None, name));
                 }
             }
-            EventKind::ArrayOpen | EventKind::InlineTableOpen => {
+            EventKind::ArrayOpen => {
                 names.push(names.last().cloned().flatten());
             }
-            EventKind::ArrayClose | EventKind::InlineTableClose if names.len() > 1 => {
+            EventKind::ArrayClose if names.len() > 1 => {
                 names.pop();
             }
             EventKind::Comment => spans.push(Span {
                 range,
                 context: SpanContext::Comment,
                 holes: Vec::new(),
-                key: false,
+                key: None,
                 key_name: None,
             }),
             _ => {}
@@ -106,13 +144,26 @@ fn spans(source: &str, input: toml_parser::Source, events: &[Event]) -> Vec<Span
     spans
 }
 
+/// The path of the table that a header's keys `path` name, each array of tables on the way
+/// followed by a `#N` segment for its last element (`N`: the offset of its last header).
+fn table_path(path: &[String], arrays: &HashMap<Vec<String>, usize>) -> Vec<String> {
+    let mut resolved = Vec::with_capacity(path.len());
+    for (i, segment) in path.iter().enumerate() {
+        resolved.push(segment.clone());
+        if let Some(offset) = arrays.get(&path[..=i]) {
+            resolved.push(format!("#{offset}"));
+        }
+    }
+    resolved
+}
+
 /// The span of a string (value or quoted key) written at `range`: its contents without
 /// the delimiters. An unterminated string (an error) runs to the end of its token.
 fn string_span(
     source: &str,
     range: Range<usize>,
     encoding: Encoding,
-    key: bool,
+    key: Option<Mapping>,
     key_name: Option<String>,
 ) -> Span {
     let delimiter = match encoding {
@@ -176,6 +227,29 @@ mod tests {
     /// A key name, as expected in [`spans`].
     fn n(name: &str) -> Option<String> {
         Some(name.to_owned())
+    }
+
+    #[test]
+    fn quoted_keys_name_the_table_they_add_to() {
+        let source = "\"k\" = 1\n[t]\n\"k\" = 2\na.\"k\" = 3\nx = { \"k\" = 4 }\n\
+                      [models.\"k\"]\n[[runs]]\n\"k\" = 5\n[[runs]]\n\"k\" = 6\n[runs.\"k\"]\n";
+        let runs = |n: usize| source.match_indices("[[runs]]").nth(n).unwrap().0;
+        let inline = source.find('{').unwrap();
+        let keys: Vec<(&str, String)> =
+            crate::extract::test_support::keys(source, &extract(source));
+        assert_eq!(
+            keys,
+            [
+                ("k", "[]".to_string()),
+                ("k", "t".to_string()),
+                ("k", "t.a".to_string()),
+                ("k", format!("{{{inline}")),
+                ("k", "models".to_string()),
+                ("k", format!("runs.#{}", runs(0))),
+                ("k", format!("runs.#{}", runs(1))),
+                ("k", format!("runs.#{}", runs(1))),
+            ]
+        );
     }
 
     #[test]

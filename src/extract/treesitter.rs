@@ -7,7 +7,7 @@ use std::thread::LocalKey;
 
 use tree_sitter::{Language, Node, Parser, Tree};
 
-use super::{Extraction, Focus, Span, SpanContext, SyntaxError, line_col};
+use super::{Extraction, Focus, Mapping, Span, SpanContext, SyntaxError, line_col};
 
 /// A per-thread parser slot, as declared with `thread_local!`.
 pub(crate) type ParserSlot = LocalKey<RefCell<Option<Parser>>>;
@@ -297,7 +297,7 @@ pub(crate) fn comment_span(comment: Node, context: SpanContext, source: &str) ->
         range,
         context,
         holes: Vec::new(),
-        key: false,
+        key: None,
         key_name: None,
     }
 }
@@ -382,14 +382,20 @@ fn syntax_error_at_offset(offset: usize, message: &str, source: &str) -> SyntaxE
     }
 }
 
-/// Whether `node`, whose parent is `parent`, is the key of a `pair` (a dict entry in
-/// Python, an object property in JavaScript and TypeScript; both grammars name the field
-/// `key`). The parent is passed in because `Node::parent` searches down from the root of
-/// the tree; the extractors' walks keep the ancestors at hand.
-pub(crate) fn is_key_in(node: Node, parent: Option<Node>) -> bool {
-    parent.is_some_and(|parent| {
+/// The mapping that holds `node` as a key, when `node` is the key of a `pair` (a dict entry
+/// in Python, an object property in JavaScript and TypeScript; both grammars name the field
+/// `key`): the dict or object `grandparent`, or the pair itself should it have no parent.
+/// The parent and grandparent are passed in because `Node::parent` searches down from the
+/// root of the tree; the extractors' walks keep the ancestors at hand.
+pub(crate) fn key_of(
+    node: Node,
+    parent: Option<Node>,
+    grandparent: Option<Node>,
+) -> Option<Mapping> {
+    let pair = parent.filter(|parent| {
         parent.kind() == "pair" && parent.child_by_field_name("key") == Some(node)
-    })
+    })?;
+    Some(Mapping::At(grandparent.unwrap_or(pair).byte_range()))
 }
 
 #[cfg(test)]

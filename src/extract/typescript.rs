@@ -16,10 +16,10 @@ use std::cell::RefCell;
 use tree_sitter::{Language, Node, Parser};
 
 use super::treesitter::{
-    KindSet, ParserSlot, comment_span, failed, finish, for_each_node_with_ancestors, is_key_in,
+    KindSet, ParserSlot, comment_span, failed, finish, for_each_node_with_ancestors, key_of,
     node_text, parse,
 };
-use super::{Extraction, Focus, Span, SpanContext};
+use super::{Extraction, Focus, Mapping, Span, SpanContext};
 
 /// Which grammar reads the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -112,7 +112,7 @@ pub fn extract_focused(source: &str, dialect: Dialect, focus: Focus) -> Extracti
         if !wanted.contains(node) {
             return;
         }
-        if let Some(span) = node_span(node, ancestors.last().copied(), source) {
+        if let Some(span) = node_span(node, ancestors, source) {
             spans.push(span);
         }
     });
@@ -128,16 +128,22 @@ pub(crate) fn parse_tree(
     parse(dialect.slot(), dialect.grammar(), dialect.name(), source)
 }
 
-/// The span of `node`, whose parent is `parent`, if it is a string, template or comment.
-fn node_span(node: Node, parent: Option<Node>, source: &str) -> Option<Span> {
+/// The span of `node`, whose ancestors are `ancestors` (the root first, the parent last), if
+/// it is a string, template or comment.
+fn node_span(node: Node, ancestors: &[Node], source: &str) -> Option<Span> {
     // `string` is also the name of the anonymous `string` type keyword in TypeScript.
     if !node.is_named() {
         return None;
     }
+    let key = || match ancestors {
+        [.., grandparent, parent] => key_of(node, Some(*parent), Some(*grandparent)),
+        [parent] => key_of(node, Some(*parent), None),
+        [] => None,
+    };
     match node.kind() {
-        "string" => Some(literal_span_in(node, None, parent)),
-        "template_string" => Some(literal_span_in(node, Some("template_substitution"), parent)),
-        "template_literal_type" => Some(literal_span_in(node, Some("template_type"), parent)),
+        "string" => Some(literal_span_in(node, None, key())),
+        "template_string" => Some(literal_span_in(node, Some("template_substitution"), key())),
+        "template_literal_type" => Some(literal_span_in(node, Some("template_type"), key())),
         "comment" | "html_comment" => {
             let context = comment_context(node, source);
             Some(comment_span(node, context, source))
@@ -149,12 +155,17 @@ fn node_span(node: Node, parent: Option<Node>, source: &str) -> Option<Span> {
 /// The span of a quoted literal: its contents between the opening and closing quote
 /// or backtick, with the children of kind `hole_kind` as holes.
 pub(crate) fn literal_span(literal: Node, hole_kind: Option<&str>) -> Span {
-    literal_span_in(literal, hole_kind, literal.parent())
+    let parent = literal.parent();
+    let grandparent = parent
+        .filter(|parent| parent.kind() == "pair")
+        .and_then(|pair| pair.parent());
+    literal_span_in(literal, hole_kind, key_of(literal, parent, grandparent))
 }
 
-/// [`literal_span`] for a caller that already knows the literal's parent: `Node::parent`
-/// searches down from the root, which the extractor's walk avoids by keeping ancestors.
-fn literal_span_in(literal: Node, hole_kind: Option<&str>, parent: Option<Node>) -> Span {
+/// [`literal_span`] for a caller that already knows whether the literal is a key, and of
+/// which object: `Node::parent` searches down from the root, which the extractor's walk
+/// avoids by keeping ancestors.
+fn literal_span_in(literal: Node, hole_kind: Option<&str>, key: Option<Mapping>) -> Span {
     let children: Vec<Node> = literal.children(&mut literal.walk()).collect();
     let mut range = literal.byte_range();
     if let Some(open) = children.first().filter(|open| is_quote(open)) {
@@ -174,7 +185,7 @@ fn literal_span_in(literal: Node, hole_kind: Option<&str>, parent: Option<Node>)
         range,
         context: SpanContext::Code,
         holes,
-        key: is_key_in(literal, parent),
+        key,
         key_name: None,
     }
 }
@@ -221,7 +232,7 @@ mod tests {
             let keys: Vec<(&str, bool)> = extract(source, dialect)
                 .spans
                 .iter()
-                .map(|span| (&source[span.range.clone()], span.key))
+                .map(|span| (&source[span.range.clone()], span.key.is_some()))
                 .collect();
             assert_eq!(
                 keys,
@@ -234,6 +245,31 @@ mod tests {
                 ]
             );
         }
+    }
+
+    #[test]
+    fn keys_name_the_object_that_holds_them() {
+        let source = "const a = { 'k': 1 };\nconst b = { 'k': { \"k\": `t` } };\n";
+        for dialect in ALL {
+            assert_eq!(
+                super::super::test_support::keys(source, &extract(source, dialect)),
+                [
+                    ("k", "{ 'k': 1 }".to_string()),
+                    ("k", "{ 'k': { \"k\": `t` } }".to_string()),
+                    ("k", "{ \"k\": `t` }".to_string()),
+                ]
+            );
+        }
+        // The call-site analyser's entry point knows keys too.
+        let tree = parse_tree(source, TypeScript).unwrap();
+        let mut found = Vec::new();
+        super::super::treesitter::for_each_node(tree.root_node(), |node| {
+            if node.kind() == "string" {
+                found.push(literal_span(node, None).key);
+            }
+        });
+        let first = source.find("{ 'k'").unwrap();
+        assert_eq!(found[0], Some(Mapping::At(first..first + 10)));
     }
 
     /// The text of every span's holes, in order.

@@ -11,7 +11,9 @@
 //!   (`''` and `\"` escapes stay escaped: a rewrite replaces raw bytes);
 //! - a block scalar (`|`, `>`, with any chomping or indentation indicator): one span over
 //!   its body, the lines after the header line, indentation included;
-//! - a scalar that is the key of a mapping entry (block or flow) has `key: true`; any other
+//! - a scalar that is the key of a mapping entry (block or flow) has `key` set to that
+//!   mapping's byte range (a pair written alone in a flow sequence, `[k: v]`, is a mapping
+//!   of its own), so that keys are compared only within their mapping; any other
 //!   scalar has `key_name` set to the key of the innermost mapping entry holding it, also
 //!   through sequences (`environment: [A, B]`, `- item` under a key);
 //! - each comment as [`SpanContext::Comment`].
@@ -43,7 +45,7 @@ use tree_sitter::{Language, Node, Parser};
 use super::treesitter::{
     Step, between_delimiters, comment_span, failed, finish, node_text, parse, walk,
 };
-use super::{Extraction, Span, SpanContext};
+use super::{Extraction, Mapping, Span, SpanContext};
 
 thread_local! {
     /// This thread's YAML parser, created on first use and reused for every file the
@@ -73,11 +75,25 @@ pub fn extract(source: &str) -> Extraction {
     let root = tree.root_node();
     let mut spans = Vec::new();
     let mut frames: Vec<(usize, Frame)> = Vec::new();
+    // The collections enclosing the current node, innermost last: (node id, byte range,
+    // whether it is a mapping rather than a flow sequence).
+    let mut collections: Vec<(usize, Range<usize>, bool)> = Vec::new();
     walk(root, |step| match step {
         Step::Enter { node, field } => {
             let kind = node.kind();
             if field == Some("key") {
                 frames.push((node.id(), Frame::Key));
+            }
+            match kind {
+                "block_mapping" | "flow_mapping" => {
+                    collections.push((node.id(), node.byte_range(), true));
+                }
+                "flow_sequence" => collections.push((node.id(), node.byte_range(), false)),
+                // `[k: v]`: a pair directly in a flow sequence is a one-entry mapping.
+                "flow_pair" if collections.last().is_some_and(|(_, _, mapping)| !mapping) => {
+                    collections.push((node.id(), node.byte_range(), true));
+                }
+                _ => {}
             }
             if matches!(kind, "block_mapping_pair" | "flow_pair") {
                 let key = node
@@ -88,9 +104,16 @@ pub fn extract(source: &str) -> Extraction {
                 spans.push(comment_span(node, SpanContext::Comment, source));
             } else if let Some(range) = scalar_contents(node, source) {
                 let (key, key_name) = match frames.last() {
-                    Some((_, Frame::Key)) => (true, None),
-                    Some((_, Frame::Pair(name))) => (false, name.clone()),
-                    None => (false, None),
+                    Some((_, Frame::Key)) => {
+                        let mapping = collections
+                            .iter()
+                            .rev()
+                            .find(|(_, _, mapping)| *mapping)
+                            .map_or(0..source.len(), |(_, range, _)| range.clone());
+                        (Some(Mapping::At(mapping)), None)
+                    }
+                    Some((_, Frame::Pair(name))) => (None, name.clone()),
+                    None => (None, None),
                 };
                 push_with_defaults(&mut spans, source, range, key, key_name);
             }
@@ -98,6 +121,12 @@ pub fn extract(source: &str) -> Extraction {
         Step::Leave(node) => {
             while frames.last().is_some_and(|(id, _)| *id == node.id()) {
                 frames.pop();
+            }
+            if collections
+                .last()
+                .is_some_and(|(id, _, _)| *id == node.id())
+            {
+                collections.pop();
             }
         }
     });
@@ -131,19 +160,23 @@ fn push_with_defaults(
     spans: &mut Vec<Span>,
     source: &str,
     range: Range<usize>,
-    key: bool,
+    key: Option<Mapping>,
     key_name: Option<String>,
 ) {
     let mut pending = vec![(range, key)];
     while let Some((range, key)) = pending.pop() {
         let (holes, literals) = interpolations(source, range.clone());
-        pending.extend(literals.into_iter().map(|literal| (literal, false)));
+        pending.extend(literals.into_iter().map(|literal| (literal, None)));
         spans.push(Span {
             range,
             context: SpanContext::Code,
             holes,
+            key_name: if key.is_some() {
+                None
+            } else {
+                key_name.clone()
+            },
             key,
-            key_name: if key { None } else { key_name.clone() },
         });
     }
 }
@@ -349,6 +382,26 @@ mod tests {
             .iter()
             .map(|s| s.holes.iter().map(|h| &source[h.clone()]).collect())
             .collect()
+    }
+
+    #[test]
+    fn keys_name_the_mapping_that_holds_them() {
+        let source = "a:\n  k: 1\nb:\n  k: {k: 2}\nc: [k: 3, {k: 4}]\n";
+        let keys = crate::extract::test_support::keys(source, &extract(source));
+        let texts: Vec<(&str, &str)> = keys.iter().map(|(k, m)| (*k, m.trim_end())).collect();
+        assert_eq!(
+            texts,
+            [
+                ("a", source.trim_end()),
+                ("k", "k: 1"),
+                ("b", source.trim_end()),
+                ("k", "k: {k: 2}"),
+                ("k", "{k: 2}"),
+                ("c", source.trim_end()),
+                ("k", "k: 3"),
+                ("k", "{k: 4}"),
+            ]
+        );
     }
 
     #[test]

@@ -4,16 +4,20 @@
 //! looked up in the rules table, its state computed for the as-of date, its replacement chain
 //! resolved, and the rewrite rendered in the form of the original (ARN, geo prefix, encoding).
 //! The safety class: same request-body family in code is safe, whoever recommends the
-//! replacement (provenance is shown, not judged); a body-family change, a comment or
-//! docstring is review; embeddings,
-//! provisioned-throughput variants, mantle-only IDs and IDs split by an interpolation are
-//! never rewritten by text. How a rewrite is classified lives in [`safety`].
+//! replacement (provenance is shown, not judged); a body-family change, a comment, docstring
+//! or prose is review; embeddings, provisioned-throughput variants, mantle-only IDs and IDs
+//! that an interpolation continues are never rewritten by text. How a rewrite is classified
+//! lives in [`safety`]; mapping keys, storage paths and templates (an interpolation before
+//! the ID) are review, in [`keys`], [`paths`] and [`templates`].
 
 use std::ops::Range;
 
 use chrono::NaiveDate;
 
+mod keys;
+mod paths;
 mod safety;
+mod templates;
 
 use crate::callsite::{self, Usage};
 use crate::extract::{self, Language, Span, SpanContext, SyntaxError};
@@ -129,8 +133,7 @@ fn plan_file_in(
         .collect();
     let lines = LineIndex::new(source);
     let mut findings = Vec::new();
-    // Dict/object keys: (content range, index of the finding that rewrites the whole key).
-    let mut keys: Vec<(Range<usize>, Option<usize>)> = Vec::new();
+    let mut keys: Vec<keys::Key> = Vec::new();
     for span in &extraction.spans {
         let start = span.range.start + offset;
         let Some(text) = source.get(start..span.range.end + offset) else {
@@ -141,7 +144,7 @@ fn plan_file_in(
             .iter()
             .map(|h| h.start + offset - start..h.end + offset - start)
             .collect();
-        let mut whole = None;
+        let first = findings.len();
         let used: Vec<&Usage> = usages
             .iter()
             .filter(|u| u.literal == (start..start + text.len()))
@@ -152,18 +155,21 @@ fn plan_file_in(
                 usages: &used,
                 lines: &lines,
             };
-            if let Some(f) = judge(source, start, &r, &context, rules, options) {
-                if r.range == (0..text.len()) {
-                    whole = Some(findings.len());
-                }
+            if let Some(mut f) = judge(source, start, &r, &context, rules, options) {
+                paths::review_paths(&mut f, &r);
                 findings.push(f);
             }
         }
-        if span.key {
-            keys.push((start..start + text.len(), whole));
+        if let Some(mapping) = &span.key {
+            keys.push(keys::Key {
+                range: start..start + text.len(),
+                mapping: mapping.clone(),
+                findings: first..findings.len(),
+            });
         }
     }
-    drop_colliding_keys(source, &keys, &mut findings);
+    keys::drop_colliding(source, &keys, &mut findings);
+    keys::review_keys(&keys, &mut findings);
     findings.sort_by_key(|f| f.range.start);
     let syntax_error = extraction.syntax_error;
     if let Some(e) = &syntax_error {
@@ -183,41 +189,6 @@ fn plan_file_in(
     FilePlan {
         findings,
         syntax_error,
-    }
-}
-
-/// Drop the fixes that would make two keys of a dict or object literal equal: a table keyed
-/// by model ID (prices, limits, display names) often lists the replacement already, and
-/// `{"old": 3.0, "new": 3.3}` must not become `{"new": 3.0, "new": 3.3}` — TypeScript
-/// rejects that and Python silently keeps one entry.
-fn drop_colliding_keys(
-    source: &str,
-    keys: &[(Range<usize>, Option<usize>)],
-    findings: &mut [Finding],
-) {
-    let after = |range: &Range<usize>, finding: Option<usize>| -> String {
-        match finding.and_then(|i| findings[i].fix.as_ref()) {
-            Some(fix) => {
-                crate::apply::splice(&source[..range.end], &fix.edits)[range.start..].to_string()
-            }
-            None => source[range.clone()].to_string(),
-        }
-    };
-    let finals: Vec<String> = keys.iter().map(|(r, f)| after(r, *f)).collect();
-    for (i, (_, finding)) in keys.iter().enumerate() {
-        let Some(index) = finding.filter(|&i| findings[i].fix.is_some()) else {
-            continue;
-        };
-        let clash = (0..keys.len()).find(|&j| j != i && finals[j] == finals[i]);
-        if let Some(j) = clash {
-            let (line, _) = crate::extract::line_col(source, keys[j].0.start);
-            let f = &mut findings[index];
-            f.fix = None;
-            f.reason = format!(
-                "`{}` is already a key on line {line}: this looks like a table of models, and rewriting would duplicate a key; merge the entries by hand",
-                finals[i]
-            );
-        }
     }
 }
 
@@ -562,11 +533,7 @@ fn migrate(
     add_target_notes(finding, target, target_model, &resolution.alternatives);
 
     if r.split {
-        finding.reason = format!(
-            "model ID assembled with an interpolation; change it to `{}` (with the right geography prefix) by hand",
-            target.id
-        );
-        finding.replacement = Some(info);
+        templates::rewrite_base(finding, r, base, info, target_model);
         return;
     }
     let policy_resource = is_policy_resource(finding.key.as_deref());
@@ -631,7 +598,7 @@ fn migrate(
     finding.replacement = Some(info);
     if finding.context == SpanContext::Text {
         finding.reason = format!(
-            "in prose or recorded output, which is never rewritten: change it to `{text}` by hand"
+            "in recorded output, a link or text that is not prose, which is never rewritten: change it to `{text}` by hand"
         );
         return;
     }
@@ -1597,7 +1564,7 @@ on_demand_regions = ["us-east-1", "us-west-2", "eu-west-1"]
             range: 1..1 + text.len(),
             context: SpanContext::Code,
             holes: vec![],
-            key: false,
+            key: None,
             key_name: key.map(str::to_string),
         };
         let lines = LineIndex::new(&source);
@@ -1664,6 +1631,24 @@ on_demand_regions = ["us-east-1", "us-west-2", "eu-west-1"]
     }
 
     #[test]
+    fn prose_is_review_and_recorded_output_is_never_rewritten() {
+        let rules = load_from_str(TABLE, "t.toml").unwrap();
+        let options = options_on("2026-11-21");
+        let src = "Use `meta.llama2-13b-chat-v1` ([card](https://x/meta.llama2-13b-chat-v1)).\n\n\
+                   ```text\nmeta.llama2-13b-chat-v1\n```\n";
+        let found = plan_file(src, Language::Markdown, &rules, &options).findings;
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert_eq!(found[0].context, SpanContext::Prose);
+        assert_eq!(found[0].fix.as_ref().unwrap().safety, Safety::Review);
+        assert_eq!(found[0].reason, "in prose: documentation is left to review");
+        for f in &found[1..] {
+            assert_eq!(f.context, SpanContext::Text);
+            assert_eq!(f.fix, None);
+            assert!(f.reason.starts_with("in recorded output"), "{}", f.reason);
+        }
+    }
+
+    #[test]
     fn never_rewritten_kinds() {
         let f = one("e = 'amazon.titan-embed-text-v1'\n", None);
         assert_eq!(f.fix, None);
@@ -1723,8 +1708,19 @@ on_demand_regions = ["us-east-1", "us-west-2", "eu-west-1"]
     }
 
     #[test]
-    fn split_ids_are_review_without_fix() {
-        let f = one("m = f'{geo}.meta.llama2-13b-chat-v1'\n", None);
+    fn split_ids_rewrite_only_a_whole_base_id() {
+        // The hole stands for a prefix: the base ID is rewritten, as review, no prefix added.
+        let f = one("m = f'{geo}.meta.llama2-13b-chat-v1'\n", Some("us"));
+        let fix = f.fix.unwrap();
+        assert_eq!(fix.safety, Safety::Review);
+        assert_eq!(fix.edits[0].content, "meta.llama3-1-8b-instruct-v1:0");
+        assert!(
+            f.reason.contains("assembled with a template"),
+            "{}",
+            f.reason
+        );
+        // A hole after the ID: the text is not the whole ID.
+        let f = one("m = f'meta.llama2-13b-chat-v1{suffix}'\n", None);
         assert_eq!(f.fix, None);
         assert!(f.reason.contains("interpolation"));
         let f = one("m = f'anthropic.claude-{v}'\n", None);

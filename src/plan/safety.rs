@@ -1,7 +1,8 @@
 //! Safety classes: whether swapping a model for its replacement keeps the calling code
 //! working, judged from where the reference sits and, when it is visible, how it is used.
 //!
-//! - In a comment or docstring: review (documentation is read by people).
+//! - In a comment, docstring or prose (Markdown text): review (documentation is read by
+//!   people).
 //! - Same request-body family: safe anywhere.
 //! - A Converse-family call ([`Api::model_agnostic`]): safe, unless the request passes
 //!   `additionalModelRequestFields`, which are model-specific.
@@ -41,8 +42,14 @@ pub(super) fn classify(
                 "in a docstring: documentation is left to review".into(),
             );
         }
+        SpanContext::Prose => {
+            return (
+                Safety::Review,
+                "in prose: documentation is left to review".into(),
+            );
+        }
         // `migrate` never offers a fix in text; classified like documentation if it did.
-        SpanContext::Text => return (Safety::Review, "in prose or recorded output".into()),
+        SpanContext::Text => return (Safety::Review, "in recorded output".into()),
         SpanContext::Code => {}
     }
     if let Some(problem) = usages
@@ -334,5 +341,8 @@ mod tests {
             classify(SpanContext::Docstring, &m, &m, &[], &lines).0,
             Safety::Review
         );
+        let (safety, why) = classify(SpanContext::Prose, &m, &m, &[], &lines);
+        assert_eq!(safety, Safety::Review);
+        assert_eq!(why, "in prose: documentation is left to review");
     }
 }
