@@ -36,6 +36,7 @@ pub mod extract;
 pub mod finding;
 pub mod model_ref;
 pub mod plan;
+pub mod region_evidence;
 pub mod report;
 pub mod rules;
 pub mod walk;

@@ -122,6 +122,12 @@ pub fn extract(source: &str) -> Extraction {
     finish(spans, root, source)
 }
 
+/// Parse `source` with this thread's HCL parser (shared with [`extract`]);
+/// [`crate::region_evidence`] reads the tree.
+pub(crate) fn parse_tree(source: &str) -> Result<tree_sitter::Tree, super::SyntaxError> {
+    parse(&PARSER, grammar, "HCL", source)
+}
+
 /// The HCL grammar.
 fn grammar() -> Language {
     tree_sitter_hcl::LANGUAGE.into()
@@ -129,7 +135,7 @@ fn grammar() -> Language {
 
 /// The contents of a quoted string or template: between `quoted_template_start` and
 /// `quoted_template_end` (to the node's end if the closing quote is missing).
-fn quoted_contents(node: Node) -> Range<usize> {
+pub(crate) fn quoted_contents(node: Node) -> Range<usize> {
     let mut range = node.byte_range();
     for child in node.children(&mut node.walk()) {
         match child.kind() {

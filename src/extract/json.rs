@@ -142,6 +142,12 @@ fn next(node: Node) -> Option<Node> {
     sibling
 }
 
+/// Parse `source` with this thread's JSON parser (shared with [`extract`]);
+/// [`crate::region_evidence`] reads the tree.
+pub(crate) fn parse_tree(source: &str) -> Result<tree_sitter::Tree, super::SyntaxError> {
+    parse(&PARSER, grammar, "JSON", source)
+}
+
 /// The JSON grammar.
 fn grammar() -> Language {
     tree_sitter_json::LANGUAGE.into()
@@ -149,7 +155,7 @@ fn grammar() -> Language {
 
 /// The value of a key string: its contents with JSON escapes decoded (as written if the
 /// escapes are malformed, which only a file with a syntax error has).
-fn unescape(string: Node, source: &str) -> String {
+pub(crate) fn unescape(string: Node, source: &str) -> String {
     let raw = source
         .get(between_delimiters(string, "\"", "\""))
         .unwrap_or_default();

@@ -133,6 +133,12 @@ pub fn extract(source: &str) -> Extraction {
     finish(spans, root, source)
 }
 
+/// Parse `source` with this thread's YAML parser (shared with [`extract`]);
+/// [`crate::region_evidence`] reads the tree.
+pub(crate) fn parse_tree(source: &str) -> Result<tree_sitter::Tree, super::SyntaxError> {
+    parse(&PARSER, grammar, "YAML", source)
+}
+
 /// The YAML grammar.
 fn grammar() -> Language {
     tree_sitter_yaml::LANGUAGE.into()
@@ -140,7 +146,7 @@ fn grammar() -> Language {
 
 /// The byte range of a scalar's contents, if `node` is a scalar: a plain scalar whole,
 /// a quoted one between its quotes, a block scalar's body after its header line.
-fn scalar_contents(node: Node, source: &str) -> Option<Range<usize>> {
+pub(crate) fn scalar_contents(node: Node, source: &str) -> Option<Range<usize>> {
     match node.kind() {
         "plain_scalar" => Some(node.byte_range()),
         "single_quote_scalar" => Some(between_delimiters(node, "'", "'")),
@@ -289,7 +295,7 @@ fn default_value(inner: &str) -> Option<Range<usize>> {
 
 /// The text of a mapping key, when it is a scalar (possibly tagged or anchored): a plain
 /// scalar as written, a quoted one with its quoting undone.
-fn key_text(key: Node, source: &str) -> Option<String> {
+pub(crate) fn key_text(key: Node, source: &str) -> Option<String> {
     let scalar = if scalar_kind(key.kind()) {
         key
     } else {
