@@ -8,6 +8,7 @@ use anyhow::Result;
 use bedrock_migrate::apply::{self, ApplyError};
 use bedrock_migrate::finding::{Finding, FindingState};
 use bedrock_migrate::plan::{self, PlanOptions};
+use bedrock_migrate::region_evidence::{self, RepositoryRegion};
 use bedrock_migrate::report::{self, FileReport, Summary, text::TextOptions};
 use bedrock_migrate::rules::{self, ResolveOptions, Rules};
 use bedrock_migrate::walk::{self, SourceFile, Visit, WalkOptions};
@@ -394,6 +395,7 @@ fn gather(
     unsafe_fixes: bool,
 ) -> Gathered {
     let gathered = Mutex::new(Gathered::default());
+    let regions = RepositoryRegions::new(paths);
     // A file named twice (`a.py ./a.py .`) is planned, reported and written once. One path
     // cannot reach a file twice (the walker does not follow symlinks), so a single path
     // needs no bookkeeping.
@@ -409,7 +411,16 @@ fn gather(
             if !once(&file.path) {
                 return;
             }
-            let plan = plan::plan_file(&file.text, file.language, rules, options);
+            let mut plan = plan::plan_file(&file.text, file.language, rules, options);
+            if plan.findings.iter().any(|f| f.wants_region)
+                && let Some(evidence) = regions.for_file(&file.path)
+            {
+                let options = PlanOptions {
+                    repository_region: Some(evidence),
+                    ..options.clone()
+                };
+                plan = plan::plan_file(&file.text, file.language, rules, &options);
+            }
             if plan.findings.is_empty() {
                 return;
             }
@@ -448,6 +459,69 @@ fn gather(
     g.warnings.sort();
     g.errors.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
     g
+}
+
+/// What each repository's own files say about its Region, read once per repository and
+/// only when a finding needs it (most runs never do: the code itself says where it runs, or
+/// nothing needs a profile).
+struct RepositoryRegions {
+    /// The directories named on the command line (absolute): the root of a tree that is not
+    /// a git repository.
+    scanned: Vec<PathBuf>,
+    found: Mutex<std::collections::HashMap<PathBuf, std::sync::Arc<RepositoryRegion>>>,
+}
+
+impl RepositoryRegions {
+    fn new(paths: &[PathBuf]) -> RepositoryRegions {
+        let scanned = paths
+            .iter()
+            .filter_map(|p| std::path::absolute(p).ok())
+            .map(|p| {
+                if p.is_dir() {
+                    p
+                } else {
+                    p.parent().map(PathBuf::from).unwrap_or(p)
+                }
+            })
+            .collect();
+        RepositoryRegions {
+            scanned,
+            found: Mutex::default(),
+        }
+    }
+
+    /// The repository that holds `path`: the nearest directory with `.git`, else the widest
+    /// directory named on the command line that holds it.
+    fn root_of(&self, path: &std::path::Path) -> PathBuf {
+        let root = region_evidence::repository_root(path);
+        if root.join(".git").exists() {
+            return root;
+        }
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        self.scanned
+            .iter()
+            .filter(|d| absolute.starts_with(d))
+            .min_by_key(|d| d.as_os_str().len())
+            .cloned()
+            .unwrap_or(root)
+    }
+
+    /// The Region the files governing `path` agree on, as planner evidence.
+    fn for_file(&self, path: &std::path::Path) -> Option<plan::RegionEvidence> {
+        let root = self.root_of(path);
+        let found = {
+            let mut found = lock(&self.found);
+            found
+                .entry(root.clone())
+                .or_insert_with(|| std::sync::Arc::new(RepositoryRegion::discover(&root)))
+                .clone()
+        };
+        let source = found.for_file(&root, path)?;
+        Some(plan::RegionEvidence {
+            region: source.region.clone(),
+            origin: format!("{} in {}:{}", source.what, source.path, source.line),
+        })
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -170,6 +170,11 @@ pub struct Finding {
     pub notes: Vec<String>,
     /// True when this run wrote the fix to disk.
     pub applied: bool,
+    /// True when the replacement needs a geography prefix and nothing in the file or the
+    /// options said where the code runs: the repository's own files may
+    /// ([`crate::region_evidence`]).
+    #[serde(skip)]
+    pub wants_region: bool,
 }
 
 impl Finding {

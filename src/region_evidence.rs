@@ -163,6 +163,28 @@ impl RepositoryRegion {
         RepositoryRegion { sources }
     }
 
+    /// The one Region that the sources governing `file` agree on: those in `file`'s
+    /// directory or one above it (up to `root`), so that in a repository of many projects
+    /// one project's `.env` does not decide another's Region. `file` is absolute or relative
+    /// to the current directory, like `root`.
+    pub fn for_file(&self, root: &Path, file: &Path) -> Option<&RegionSource> {
+        let file = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let relative = file.strip_prefix(root).ok()?;
+        let governing: Vec<&RegionSource> = self
+            .sources
+            .iter()
+            .filter(|s| {
+                let dir = Path::new(&s.path).parent().unwrap_or(Path::new(""));
+                relative.starts_with(dir)
+            })
+            .collect();
+        let first = *governing.first()?;
+        governing
+            .iter()
+            .all(|s| s.region == first.region)
+            .then_some(first)
+    }
+
     /// The one Region all sources agree on, with the first source naming it; None when
     /// there is none or they disagree.
     pub fn unambiguous(&self) -> Option<&RegionSource> {
@@ -1395,6 +1417,34 @@ mod tests {
         let found = RepositoryRegion::discover(dir.path());
         assert_eq!(found.sources.len(), 2);
         assert_eq!(found.unambiguous(), None);
+    }
+
+    /// In a repository of several projects, a source governs its own directory and below.
+    #[test]
+    fn a_source_governs_its_directory_and_below() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("php/app")).unwrap();
+        std::fs::create_dir_all(root.join("python/app")).unwrap();
+        std::fs::write(root.join("php/.env"), "AWS_REGION=eu-west-1\n").unwrap();
+        let found = RepositoryRegion::discover(root);
+        assert_eq!(found.sources.len(), 1);
+        let php = found
+            .for_file(root, &root.join("php/app/index.php"))
+            .unwrap();
+        assert_eq!(php.region, "eu-west-1");
+        assert_eq!(found.for_file(root, &root.join("python/app/main.py")), None);
+        std::fs::write(root.join(".env"), "AWS_REGION=us-east-1\n").unwrap();
+        let found = RepositoryRegion::discover(root);
+        assert_eq!(
+            found
+                .for_file(root, &root.join("python/app/main.py"))
+                .unwrap()
+                .region,
+            "us-east-1"
+        );
+        // Under php/ both govern and disagree.
+        assert_eq!(found.for_file(root, &root.join("php/app/index.php")), None);
     }
 
     #[test]

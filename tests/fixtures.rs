@@ -257,6 +257,7 @@ fixture!(callsite_rust);
 fixture!(reports);
 fixture!(exclude);
 fixture!(reference_shapes);
+fixture!(migrate_by_default);
 
 #[test]
 fn every_fixture_has_a_test() {

@@ -312,6 +312,7 @@ fn judge(
         reason: String::new(),
         notes: Vec::new(),
         applied: false,
+        wants_region: false,
     };
     let Some(model) = rules.get(&r.id) else {
         if !r.split && rules.typo_of(&r.id).is_some() {
@@ -549,6 +550,15 @@ fn migrate(
         region: resolve.region.as_deref(),
         call_site: call_site.as_ref(),
     };
+    // Only the repository's own files could still say where this code runs: the caller may
+    // look there and plan the file again (see `Finding::wants_region`).
+    finding.wants_region = r.geo.is_none()
+        && whereabouts.region.is_none()
+        && whereabouts.call_site.is_none()
+        && options.profile_prefix.is_none()
+        && options.repository_region.is_none()
+        && !target_model.profiles.is_empty()
+        && !target_model.invocable_bare(None);
     let GeoChoice {
         geo,
         caution,

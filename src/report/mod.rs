@@ -89,7 +89,8 @@ impl Summary {
                         Some(Safety::Review) => s.review_fixes += 1,
                         None => {
                             s.manual += 1;
-                            if f.replacement.is_none() {
+                            // No replacement and no suggestion left out by --official-only.
+                            if f.replacement.is_none() && !f.reason.contains("; suggested: ") {
                                 s.no_successor += 1;
                             }
                         }
