@@ -156,10 +156,7 @@ fn scan_of_the_fixture_tree() {
 
     // Only safe fixes are proposed without --unsafe-fixes.
     let safe = result_at(&log, "app/chat.py", 8);
-    assert_eq!(
-        inserted(safe),
-        ["us.anthropic.claude-sonnet-4-5-20250929-v1:0"]
-    );
+    assert_eq!(inserted(safe), ["us.anthropic.claude-sonnet-4-6"]);
     let deleted = &safe["fixes"][0]["artifactChanges"][0]["replacements"][0]["deletedRegion"];
     assert_eq!(
         (
@@ -171,7 +168,7 @@ fn scan_of_the_fixture_tree() {
     );
     assert_eq!(
         inserted(result_at(&log, "web/src/bedrock.ts", 4)),
-        ["eu.anthropic.claude-sonnet-4-5-20250929-v1:0"]
+        ["eu.anthropic.claude-sonnet-4-6"]
     );
     assert!(
         inserted(result_at(&log, "app/chat.py", 3)).is_empty(),
@@ -179,7 +176,7 @@ fn scan_of_the_fixture_tree() {
     );
     assert!(
         inserted(result_at(&log, "app/chat.py", 9)).is_empty(),
-        "needs a profile prefix"
+        "nothing says where it runs: global., as review"
     );
     let legacy = result_at(&log, "app/chat.py", 10);
     assert_eq!(legacy["properties"]["eolDate"], "2027-04-08");
@@ -215,14 +212,11 @@ fn unsafe_fixes_and_profile_prefix_propose_more_fixes() {
     );
     assert_eq!(
         inserted(result_at(&log, "app/chat.py", 9)),
-        ["us.anthropic.claude-sonnet-4-5-20250929-v1:0"]
+        ["us.anthropic.claude-sonnet-4-6"]
     );
     let docstring = result_at(&log, "app/chat.py", 3);
     assert_eq!(docstring["properties"]["safety"], "review");
-    assert_eq!(
-        inserted(docstring),
-        ["us.anthropic.claude-sonnet-4-5-20250929-v1:0"]
-    );
+    assert_eq!(inserted(docstring), ["us.anthropic.claude-sonnet-4-6"]);
 }
 
 #[test]
