@@ -27,7 +27,8 @@
 //! let plan = plan_file(source, Language::Python, &rules, &options);
 //! let fix = plan.findings[0].fix.as_ref().unwrap();
 //! assert_eq!(fix.safety, Safety::Safe);
-//! assert_eq!(fix.edits[0].content, "us.anthropic.claude-sonnet-4-5-20250929-v1:0");
+//! // Through AWS's target (Sonnet 4.5, itself legacy) to the suggested successor.
+//! assert_eq!(fix.edits[0].content, "us.anthropic.claude-sonnet-4-6");
 //! ```
 
 pub mod apply;
