@@ -100,6 +100,29 @@ pub fn check_region(region: Option<&str>) -> Result<()> {
     }
 }
 
+/// Reject a `--region` that is one or two letters away from a Region the table knows
+/// (`eu-wset-1`): a typo there would silently evaluate a Region no notice names. A
+/// well-formed Region the table does not know, and that resembles none, is accepted (its
+/// state is then unknown).
+pub fn check_known_region(rules: &Rules, region: Option<&str>) -> Result<()> {
+    let Some(region) = region else {
+        return Ok(());
+    };
+    let known = rules.known_regions();
+    if known.contains(region) {
+        return Ok(());
+    }
+    if let Some(close) = known
+        .iter()
+        .map(|k| (strsim::levenshtein(region, k), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+    {
+        anyhow::bail!("unknown --region `{region}`; did you mean `{}`?", close.1);
+    }
+    Ok(())
+}
+
 /// Today, in the local time zone.
 pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
@@ -146,6 +169,7 @@ pub fn execute_holding(
 ) -> Result<Outcome> {
     check_region(args.rules.region.as_deref())?;
     let rules = load_rules(&args.rules)?;
+    check_known_region(&rules, args.rules.region.as_deref())?;
     let known = |flag: &str, geo: &str| -> Result<()> {
         if rules.geo_prefixes().iter().any(|g| g == geo) {
             Ok(())
@@ -339,7 +363,10 @@ pub fn print(args: &RunArgs, mode: Mode, outcome: &Outcome) -> Result<u8> {
             ci_keep,
         )),
     }
-    if args.format == Format::Text && !args.quiet && mode != Mode::Diff {
+    // After an error, "No Bedrock model references found." would claim a result the run
+    // does not have.
+    let nothing_after_error = summary.references == 0 && failed_io;
+    if args.format == Format::Text && !args.quiet && mode != Mode::Diff && !nothing_after_error {
         if !out.is_empty() {
             out.push('\n');
         }

@@ -9,7 +9,7 @@ use bedrock_migrate::plan::describe_lifecycle;
 use bedrock_migrate::rules::{self, Model, ResolveOptions, Rules, State, Status, lifecycle};
 use serde::Serialize;
 
-use crate::app::{check_region, load_rules, today};
+use crate::app::{check_known_region, check_region, load_rules, today};
 use bedrock_migrate::rules::import::{self, ImportError, ImportOptions};
 
 use crate::cli::{
@@ -235,6 +235,7 @@ fn import(args: &RulesImportArgs) -> Result<u8> {
 fn setup(common: &RulesCommon) -> Result<(Rules, ResolveOptions)> {
     check_region(common.region.as_deref())?;
     let rules = load_rules(common)?;
+    check_known_region(&rules, common.region.as_deref())?;
     let opts = ResolveOptions {
         as_of: common.as_of.unwrap_or_else(today),
         region: common.region.clone(),

@@ -953,13 +953,13 @@ fn choose_geo(
             None => global_fallback(
                 target,
                 origin.clone(),
-                format!(
-                    "no `{}` inference profile of `{}` serves {region} ({origin})",
-                    geos_for_region(region)
-                        .first()
-                        .map_or("regional".to_string(), |g| format!("{g}.")),
-                    target.id
-                ),
+                match geos_for_region(region).first() {
+                    Some(g) => format!(
+                        "`{}` has no `{g}.` inference profile, which would serve {region} ({origin})",
+                        target.id
+                    ),
+                    None => format!("no geographic inference profile serves {region} ({origin})"),
+                },
             ),
         }
     };

@@ -28,6 +28,49 @@ pub use lifecycle::Status;
 pub use load::{RulesError, load_default, load_with_overlays};
 pub use resolve::{Resolution, ResolveOptions};
 
+/// The AWS Regions as of December 2026 (commercial, GovCloud, China): a `--region` one or two
+/// letters from one of these is a typo, while a new Region that resembles none is accepted.
+pub const AWS_REGIONS: &[&str] = &[
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "cn-north-1",
+    "cn-northwest-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-gov-east-1",
+    "us-gov-west-1",
+    "us-west-1",
+    "us-west-2",
+];
+
 /// The rules table embedded in the binary.
 pub const DEFAULT_RULES: &str = include_str!("../../rules/bedrock.toml");
 /// The name the embedded table goes by in messages.
@@ -364,6 +407,22 @@ impl Rules {
     /// Geography prefixes of system inference profiles.
     pub fn geo_prefixes(&self) -> &[String] {
         &self.geo_prefixes
+    }
+
+    /// Every Region the table names (in lifecycle groups and on-demand lists) and every AWS
+    /// Region of [`AWS_REGIONS`], sorted.
+    pub fn known_regions(&self) -> std::collections::BTreeSet<&str> {
+        self.models
+            .iter()
+            .flat_map(|m| {
+                m.lifecycle
+                    .iter()
+                    .flat_map(|g| g.regions.iter())
+                    .chain(m.on_demand_regions.iter())
+            })
+            .map(String::as_str)
+            .chain(AWS_REGIONS.iter().copied())
+            .collect()
     }
 
     /// Every source key with its citation.
