@@ -53,6 +53,8 @@ struct Planned {
 #[derive(Default)]
 struct Gathered {
     files: Vec<Planned>,
+    /// `fix -`: the text read from standard input, fixed where fixes applied.
+    stdin_text: Option<String>,
     warnings: Vec<(PathBuf, String)>,
     errors: Vec<(Option<PathBuf>, String)>,
 }
@@ -135,6 +137,8 @@ pub struct Outcome {
     pub reports: Vec<FileReport>,
     /// The unified diff of every file (diff mode only).
     pub diff: String,
+    /// With `fix -`: the text read from standard input, fixed (or as it was).
+    pub stdin_text: Option<String>,
     /// Paths that could not be read, as `path: message`.
     pub errors: Vec<String>,
     /// Files skipped on purpose, as `path: skipped: reason`.
@@ -235,14 +239,22 @@ pub fn execute_holding(
         exclude,
         ..WalkOptions::default()
     };
-    let gathered = gather(
-        &paths,
-        &walk_options,
-        &rules,
-        &options,
-        mode,
-        args.unsafe_fixes,
-    );
+    let stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    if stdin && paths.len() > 1 {
+        anyhow::bail!("`-` (standard input) cannot be combined with other paths");
+    }
+    let gathered = if stdin {
+        gather_stdin(args, &rules, &options, mode)?
+    } else {
+        gather(
+            &paths,
+            &walk_options,
+            &rules,
+            &options,
+            mode,
+            args.unsafe_fixes,
+        )
+    };
 
     let errors = gathered
         .errors
@@ -268,6 +280,7 @@ pub fn execute_holding(
     Ok(Outcome {
         reports: files.into_iter().map(|f| f.report).collect(),
         diff,
+        stdin_text: gathered.stdin_text,
         errors,
         warnings,
         rewrite_errors,
@@ -376,10 +389,14 @@ pub fn print(args: &RunArgs, mode: Mode, outcome: &Outcome) -> Result<u8> {
             args.unsafe_fixes,
         )));
     }
-    if let Err(e) = stdout
-        .write_all(out.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    // `fix -`: standard output carries the fixed text, so the report goes to standard error.
+    let written = match &outcome.stdin_text {
+        Some(text) => stderr
+            .write_all(out.as_bytes())
+            .and_then(|()| stdout.write_all(text.as_bytes())),
+        None => stdout.write_all(out.as_bytes()),
+    };
+    if let Err(e) = written.and_then(|()| stdout.flush()) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             return Ok(if failed_io { 2 } else { 0 });
         }
@@ -460,7 +477,7 @@ fn gather(
             // they are planned: verification re-parses every edited file, and the text need
             // not be kept until the walk ends.
             let (diff, rewrite_error) = if mode.edits() {
-                match rewrite(&file, &mut report, mode, unsafe_fixes) {
+                match rewrite(&file, &mut report, mode, unsafe_fixes, false) {
                     Ok(diff) => (diff, None),
                     Err(e) => (None, Some(e.to_string())),
                 }
@@ -486,6 +503,64 @@ fn gather(
     g.warnings.sort();
     g.errors.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
     g
+}
+
+/// Plan the text of standard input as the file `--stdin-filename` names (plain text without
+/// it); `fix` keeps the fixed text for standard output instead of writing a file.
+fn gather_stdin(
+    args: &RunArgs,
+    rules: &Rules,
+    options: &PlanOptions,
+    mode: Mode,
+) -> Result<Gathered> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+        .map_err(|e| anyhow::anyhow!("cannot read standard input: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "-: standard input is not UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let path = args
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("-"));
+    let language = args
+        .stdin_filename
+        .as_deref()
+        .and_then(bedrock_migrate::extract::Language::from_path)
+        .unwrap_or(bedrock_migrate::extract::Language::PlainText);
+    let file = SourceFile {
+        path,
+        language,
+        text,
+    };
+    let plan = plan::plan_file(&file.text, file.language, rules, options);
+    let mut gathered = Gathered::default();
+    let mut report = FileReport {
+        path: report::display_path(&file.path),
+        findings: plan.findings,
+        syntax_error: plan.syntax_error,
+    };
+    let (mut diff, mut rewrite_error) = (None, None);
+    if mode.edits() {
+        match rewrite(&file, &mut report, mode, args.unsafe_fixes, true) {
+            Ok(out) => diff = out,
+            Err(e) => rewrite_error = Some(e.to_string()),
+        }
+    }
+    if matches!(mode, Mode::Fix | Mode::Check { fix: true }) {
+        gathered.stdin_text = Some(diff.take().unwrap_or_else(|| file.text.clone()));
+    }
+    if !report.findings.is_empty() || rewrite_error.is_some() {
+        gathered.files.push(Planned {
+            report,
+            diff,
+            rewrite_error,
+        });
+    }
+    Ok(gathered)
 }
 
 /// What each repository's own files say about its Region, read once per repository and
@@ -561,6 +636,7 @@ fn rewrite(
     report: &mut FileReport,
     mode: Mode,
     unsafe_fixes: bool,
+    to_stdout: bool,
 ) -> Result<Option<String>, ApplyError> {
     let edits: Vec<_> = report
         .findings
@@ -583,6 +659,14 @@ fn rewrite(
     }
     if mode == Mode::Diff {
         return Ok(Some(report::diff::unified(&report.path, text, &new_text)));
+    }
+    if to_stdout {
+        for finding in &mut report.findings {
+            if finding.applicable_fix(unsafe_fixes).is_some() {
+                finding.applied = true;
+            }
+        }
+        return Ok(Some(new_text));
     }
     apply::write_atomic(&file.path, text, &new_text)?;
     for finding in &mut report.findings {

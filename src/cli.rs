@@ -83,8 +83,15 @@ pub enum FailOn {
 /// Options shared by scan, diff, fix and check.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Files or directories to process [default: .].
+    /// Files or directories to process [default: .]; `-` reads standard input.
     pub paths: Vec<PathBuf>,
+
+    /// The path that standard input (`-`) stands for: its language (by extension) and the
+    /// name in reports. Without it the text is read as plain text: references are reported,
+    /// never rewritten. `fix -` writes the fixed text to standard output and its report to
+    /// standard error, as ruff and black do.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
