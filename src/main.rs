@@ -8,7 +8,7 @@ mod rules_cmd;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::app::Mode;
 use crate::cli::{Cli, Command};
@@ -31,7 +31,25 @@ fn main() -> ExitCode {
             free: libmimalloc_sys::mi_free,
         }));
     }
-    let cli = match Cli::try_parse() {
+    // `--version` also names the day the embedded rules table was last reviewed: what a
+    // user needs to know to trust (or refresh) its verdicts.
+    // The table is loaded for that only when the version is asked for.
+    let asks_version = std::env::args().any(|a| a == "--version" || a == "-V");
+    let reviewed = asks_version
+        .then(|| bedrock_migrate::rules::load_default().ok()?.reviewed())
+        .flatten();
+    let version: &'static str = Box::leak(
+        match reviewed {
+            Some(day) => format!("{} (rules reviewed {day})", env!("CARGO_PKG_VERSION")),
+            None => env!("CARGO_PKG_VERSION").to_string(),
+        }
+        .into_boxed_str(),
+    );
+    let parsed = Cli::command()
+        .version(version)
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };

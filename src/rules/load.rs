@@ -194,9 +194,16 @@ pub fn load_sources(sources: &[(&str, &str)]) -> Result<Rules, RulesError> {
             }
         }
     }
+    let mut reviewed = None;
+    for p in &parsed {
+        if let Some(value) = &p.file.reviewed {
+            reviewed = Some(date(p, value)?);
+        }
+    }
     Ok(Rules::new(models, geo_prefixes, citations)
         .with_settings(settings)
-        .with_not_models(not_models))
+        .with_not_models(not_models)
+        .with_reviewed(reviewed))
 }
 
 /// The file and span of the last `[[model]]` table that writes `id`, for errors found after

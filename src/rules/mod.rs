@@ -289,6 +289,8 @@ pub struct Rules {
     not_models: BTreeMap<String, String>,
     /// Misspelling → the model ID it means.
     typos: HashMap<String, String>,
+    /// The day the table was last checked against its sources (the last file that says).
+    reviewed: Option<NaiveDate>,
 }
 
 /// Option defaults from the `[settings]` tables of the loaded files (later files win; the
@@ -359,6 +361,7 @@ impl Rules {
             settings: Settings::default(),
             not_models: BTreeMap::new(),
             typos,
+            reviewed: None,
         }
     }
 
@@ -370,6 +373,16 @@ impl Rules {
     pub(crate) fn with_settings(mut self, settings: Settings) -> Rules {
         self.settings = settings;
         self
+    }
+
+    pub(crate) fn with_reviewed(mut self, reviewed: Option<NaiveDate>) -> Rules {
+        self.reviewed = reviewed;
+        self
+    }
+
+    /// The day the table was last checked against its sources, when it says.
+    pub fn reviewed(&self) -> Option<NaiveDate> {
+        self.reviewed
     }
 
     pub(crate) fn with_not_models(mut self, not_models: BTreeMap<String, String>) -> Rules {

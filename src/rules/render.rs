@@ -148,6 +148,9 @@ fn model(out: &mut String, m: &Model) {
 pub fn render(rules: &Rules) -> String {
     let mut out = String::from(HEADER);
     let _ = writeln!(out, "\nschema_version = {SCHEMA_VERSION}");
+    if let Some(day) = rules.reviewed() {
+        let _ = writeln!(out, "reviewed = {day}");
+    }
     let _ = writeln!(out, "geo_prefixes = {}", array(rules.geo_prefixes()));
     let sources = rules.sources();
     if !sources.is_empty() {

@@ -20,6 +20,8 @@ use super::{Endpoint, Kind, Provenance, State};
 pub struct RulesFile {
     /// Must be 1.
     pub schema_version: Option<Spanned<u32>>,
+    /// The day the table was last checked against its sources (shown by `--version`).
+    pub reviewed: Option<Spanned<Datetime>>,
     /// Geography prefixes of system-defined inference profiles.
     #[serde(default)]
     pub geo_prefixes: Vec<String>,

@@ -687,3 +687,32 @@ fn parameter_constraints_use_the_analysers_normalised_names() {
     }
     check("parameter constraints must use normalised names", problems);
 }
+
+/// The table says when it was last checked against its sources (`--version` prints it), and
+/// no announced date in it lies more than two years after that day (a typo in a year).
+#[test]
+fn the_table_says_when_it_was_reviewed() {
+    let rules = rules();
+    let reviewed = rules
+        .reviewed()
+        .expect("rules/bedrock.toml must set `reviewed = YYYY-MM-DD` (the day of the last review)");
+    let limit = reviewed + chrono::Days::new(730);
+    let late: Vec<String> = rules
+        .models()
+        .iter()
+        .filter(|m| {
+            m.lifecycle
+                .iter()
+                .flat_map(|g| [g.legacy, g.extended_access, g.eol])
+                .flatten()
+                .any(|d| d > limit)
+        })
+        .map(|m| {
+            format!(
+                "`{}` has a date more than two years after {reviewed}; check the year",
+                m.id
+            )
+        })
+        .collect();
+    check("dates must be plausible for the review day", late);
+}
