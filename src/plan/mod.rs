@@ -7,8 +7,8 @@
 //! replacement (provenance is shown, not judged); a body-family change, a comment, docstring
 //! or prose is review; embeddings, provisioned-throughput variants, mantle-only IDs and IDs
 //! that an interpolation continues are never rewritten by text. How a rewrite is classified
-//! lives in [`safety`]; mapping keys, storage paths and templates (an interpolation before
-//! the ID) are review, in [`keys`], [`paths`] and [`templates`].
+//! lives in `plan/safety.rs`; mapping keys, storage paths and templates (an interpolation before
+//! the ID) are review, in `keys.rs`, `paths.rs` and `templates.rs`.
 
 use std::ops::Range;
 
