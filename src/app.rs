@@ -1,7 +1,7 @@
 //! The run: walk → plan → (apply) → report, for scan, diff, fix and check.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::Result;
@@ -62,11 +62,11 @@ struct Gathered {
 /// The name of a repository's own rules and settings file.
 pub const CONFIG_FILE: &str = ".bedrock-migrate.toml";
 
-/// The repository's `.bedrock-migrate.toml`: looked for in the current directory and its
-/// parents, up to the repository root (the first directory holding `.git`).
-pub fn find_config() -> Option<PathBuf> {
-    let cwd = std::env::current_dir().ok()?;
-    for dir in cwd.ancestors() {
+/// The `.bedrock-migrate.toml` that governs `dir`: looked for in `dir` and its parents, up
+/// to the repository root (the first directory holding `.git`).
+pub fn find_config_from(dir: &Path) -> Option<PathBuf> {
+    let dir = walk::normalize(&std::path::absolute(dir).ok()?);
+    for dir in dir.ancestors() {
         let candidate = dir.join(CONFIG_FILE);
         if candidate.is_file() {
             return Some(candidate);
@@ -78,17 +78,73 @@ pub fn find_config() -> Option<PathBuf> {
     None
 }
 
-/// Load the embedded rules, the repository's config (unless `--no-config`) and the
-/// `--rules` overlays, in that order, or explain what is wrong.
-pub fn load_rules(common: &RulesCommon) -> Result<Rules> {
+/// The configuration for a run over `paths`: `--config FILE` when given, else the one that
+/// governs the paths, found from each path upwards (as ruff finds its configuration), so
+/// that `bedrock-migrate diff some/repo` run from elsewhere honours that repository's
+/// `exclude`, `profile_prefix` and policies. Paths governed by different files are an
+/// error: one run applies one configuration.
+fn config_for(common: &RulesCommon, paths: &[PathBuf]) -> Result<Option<PathBuf>> {
+    if let Some(file) = &common.config {
+        if !file.is_file() {
+            anyhow::bail!("{}: --config file not found", file.display());
+        }
+        return Ok(Some(file.clone()));
+    }
+    if common.no_config {
+        return Ok(None);
+    }
+    let mut found: Vec<Option<PathBuf>> = paths
+        .iter()
+        .map(|p| {
+            let dir = if p.is_dir() {
+                p.as_path()
+            } else {
+                p.parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+            };
+            find_config_from(dir)
+        })
+        .collect();
+    found.sort();
+    found.dedup();
+    match found.as_slice() {
+        [] => Ok(find_config_from(Path::new("."))),
+        [one] => Ok(one.clone()),
+        several => anyhow::bail!(
+            "the paths are governed by different configuration files ({}); run once per project, or choose one with --config FILE",
+            several
+                .iter()
+                .map(|c| c
+                    .as_ref()
+                    .map_or("none".to_string(), |c| relative_to_cwd(c)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// `path` as shown to users: relative to the current directory when it lies below it.
+fn relative_to_cwd(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    report::display_path(path.strip_prefix(&cwd).unwrap_or(path))
+}
+
+/// Load the embedded rules, the configuration that governs `paths` (see [`config_for`];
+/// for the `rules` subcommands, the current directory's) and the `--rules` overlays, in
+/// that order, or explain what is wrong.
+pub fn load_rules_for(common: &RulesCommon, paths: &[PathBuf]) -> Result<Rules> {
     let mut overlays = Vec::new();
-    if !common.no_config
-        && let Some(config) = find_config()
-    {
+    if let Some(config) = config_for(common, paths)? {
         overlays.push(config);
     }
     overlays.extend(common.rules.iter().cloned());
     Ok(rules::load_with_overlays(&overlays)?)
+}
+
+/// [`load_rules_for`] the current directory.
+pub fn load_rules(common: &RulesCommon) -> Result<Rules> {
+    load_rules_for(common, &[PathBuf::from(".")])
 }
 
 /// Reject a `--region` that is not shaped like an AWS Region: a typo must not silently
@@ -172,7 +228,21 @@ pub fn execute_holding(
     hold: &std::collections::BTreeSet<String>,
 ) -> Result<Outcome> {
     check_region(args.rules.region.as_deref())?;
-    let rules = load_rules(&args.rules)?;
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    // Standard input is governed by the configuration of the file it stands for.
+    let config_paths: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| match (p.as_os_str() == "-", &args.stdin_filename) {
+            (true, Some(name)) => name.clone(),
+            (true, None) => PathBuf::from("."),
+            (false, _) => p.clone(),
+        })
+        .collect();
+    let rules = load_rules_for(&args.rules, &config_paths)?;
     check_known_region(&rules, args.rules.region.as_deref())?;
     let known = |flag: &str, geo: &str| -> Result<()> {
         if rules.geo_prefixes().iter().any(|g| g == geo) {
@@ -220,11 +290,6 @@ pub fn execute_holding(
     let deadline = args
         .eol_within
         .map(|days| as_of + chrono::Days::new(u64::from(days)));
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
     let exclude = walk::Exclusions::new(
         rules
             .settings()

@@ -259,8 +259,13 @@ pub struct RulesCommon {
     pub region: Option<String>,
 
     /// Ignore the repository's .bedrock-migrate.toml.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
+
+    /// Use this configuration file instead of the .bedrock-migrate.toml found from the paths
+    /// upwards.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// `rules list` options.

@@ -171,7 +171,7 @@ impl Exclusions {
 
 /// `path` without `.` components and with `..` applied to the component before it (lexically,
 /// as git and the ignore files see paths).
-fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

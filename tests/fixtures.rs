@@ -258,6 +258,7 @@ fixture!(reports);
 fixture!(exclude);
 fixture!(reference_shapes);
 fixture!(migrate_by_default);
+fixture!(config_discovery);
 
 #[test]
 fn every_fixture_has_a_test() {
