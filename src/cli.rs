@@ -174,9 +174,11 @@ pub struct PrArgs {
     #[arg(long, value_name = "NAME")]
     pub branch: Option<String>,
 
-    /// Where to write the pull-request body (markdown); it is not committed.
-    #[arg(long, value_name = "FILE", default_value = "bedrock-migrate-pr.md")]
-    pub body_file: PathBuf,
+    /// Where to write the pull-request body (markdown) [default: bedrock-migrate-pr.md in
+    /// the repository's .git directory, outside the work tree, so that no later scan reads
+    /// it].
+    #[arg(long, value_name = "FILE")]
+    pub body_file: Option<PathBuf>,
 
     /// Start the branch from this commit, branch or tag instead of HEAD (it is checked out
     /// first, and checked out again when there is nothing to migrate).

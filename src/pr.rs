@@ -32,7 +32,22 @@ pub fn run(args: &PrArgs) -> Result<u8> {
     let toplevel = git(&["rev-parse", "--show-toplevel"])
         .context("`pr` must run inside a git working tree (a clone of the repository)")?;
     let toplevel = PathBuf::from(toplevel.trim_end());
-    let body_file = absolute(&args.body_file)?;
+    let body_file = match &args.body_file {
+        Some(file) => absolute(file)?,
+        None => {
+            let git_dir = git(&["rev-parse", "--absolute-git-dir"])?;
+            PathBuf::from(git_dir.trim_end()).join("bedrock-migrate-pr.md")
+        }
+    };
+    // A commit without an identity fails after the branch and the index were changed: ask
+    // git before touching anything.
+    if !git_succeeds(&["var", "GIT_COMMITTER_IDENT"]) || !git_succeeds(&["var", "GIT_AUTHOR_IDENT"])
+    {
+        bail!(
+            "git has no identity to commit with: set it (`git config user.name …` and \
+             `git config user.email …`, or GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL) and run again"
+        );
+    }
 
     let dirty = dirty_paths(&toplevel, &body_file)?;
     if !dirty.is_empty() {
@@ -119,23 +134,33 @@ pub fn run(args: &PrArgs) -> Result<u8> {
     }
 
     git(&["switch", "--quiet", "--create", &branch])?;
-    let mut add = vec!["add".to_string(), "--".to_string()];
-    add.extend(changed.iter().map(|r| r.path.clone()));
-    git_with(&add, None, true)?;
+    let paths: Vec<String> = changed.iter().map(|r| r.path.clone()).collect();
     let message = commit_message(&outcome.reports, outcome.as_of);
-    // --no-verify: the repository's own hooks may include bedrock-migrate's check, which
-    // still fails on a replacement that is itself legacy; the pull request's CI runs them.
-    git_with(
-        &[
-            "commit".into(),
-            "--quiet".into(),
-            "--no-verify".into(),
-            "--file".into(),
-            "-".into(),
-        ],
-        Some(&message),
-        false,
-    )?;
+    let committed = (|| -> Result<()> {
+        let mut add = vec!["add".to_string(), "--".to_string()];
+        add.extend(paths.iter().cloned());
+        git_with(&add, None, true)?;
+        // --no-verify: the repository's own hooks may include bedrock-migrate's check,
+        // which the pull request's CI runs anyway.
+        git_with(
+            &[
+                "commit".into(),
+                "--quiet".into(),
+                "--no-verify".into(),
+                "--file".into(),
+                "-".into(),
+            ],
+            Some(&message),
+            false,
+        )?;
+        Ok(())
+    })();
+    if let Err(e) = committed {
+        roll_back(&original, &branch, &paths, args.base.is_some());
+        return Err(e.context(
+            "the commit failed: the branch, the index and the rewritten files were rolled back",
+        ));
+    }
     let commit = git(&["rev-parse", "--short", "HEAD"])?;
 
     let body = bedrock_migrate::report::markdown::render(
@@ -164,7 +189,7 @@ pub fn run(args: &PrArgs) -> Result<u8> {
         plural(references, "reference", "references"),
         changed.len(),
         plural(changed.len(), "file", "files"),
-        args.body_file.display()
+        body_file.display()
     );
     Ok(1)
 }
@@ -237,6 +262,30 @@ fn current_checkout() -> Result<String> {
     match git(&["symbolic-ref", "--quiet", "--short", "HEAD"]) {
         Ok(branch) => Ok(branch.trim_end().to_string()),
         Err(_) => Ok(git(&["rev-parse", "HEAD"])?.trim_end().to_string()),
+    }
+}
+
+/// Undo a migration whose commit failed: unstage and restore the rewritten files, go back
+/// to the original checkout and delete the new branch. Best effort: each step is tried.
+fn roll_back(original: &str, branch: &str, paths: &[String], based: bool) {
+    let mut reset = vec!["reset".to_string(), "--quiet".to_string(), "--".to_string()];
+    reset.extend(paths.iter().cloned());
+    let _ = git_with(&reset, None, true);
+    let mut checkout = vec!["checkout".to_string(), "--".to_string()];
+    checkout.extend(paths.iter().cloned());
+    let _ = git_with(&checkout, None, true);
+    let back = if git_succeeds(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        &format!("refs/heads/{original}"),
+    ]) {
+        git(&["switch", "--quiet", original])
+    } else {
+        git(&["switch", "--quiet", "--detach", original])
+    };
+    if back.is_ok() || !based {
+        let _ = git(&["branch", "--quiet", "-D", branch]);
     }
 }
 

@@ -113,11 +113,13 @@ fn clean_tree_gets_a_branch_a_commit_and_a_body() {
         fs::read_to_string(d.join("app.py")).unwrap(),
         "MODEL_ID = \"us.anthropic.claude-sonnet-4-6\"\n"
     );
+    // The body is written under .git/, outside the work tree: the tree stays clean and no
+    // later scan reads it.
     assert_eq!(
         git(d, &["status", "--porcelain", "--untracked-files=all"]),
-        "?? bedrock-migrate-pr.md"
+        ""
     );
-    let body = fs::read_to_string(d.join("bedrock-migrate-pr.md")).unwrap();
+    let body = fs::read_to_string(d.join(".git/bedrock-migrate-pr.md")).unwrap();
     assert!(
         body.contains("# Migrate retired Amazon Bedrock model IDs"),
         "{body}"
@@ -195,7 +197,7 @@ fn dirty_tree_is_refused_and_left_alone() {
     );
     assert_eq!(git(d, &["rev-parse", "HEAD"]), head);
     assert_eq!(git(d, &["branch", "--list"]), "* main");
-    assert!(!d.join("bedrock-migrate-pr.md").exists());
+    assert!(!d.join(".git/bedrock-migrate-pr.md").exists());
 
     // A staged change, and an untracked file, count too.
     git(d, &["checkout", "--quiet", "--", "notes.txt"]);
@@ -332,6 +334,39 @@ fn a_model_fixable_in_only_some_references_is_left_whole() {
         "{}",
         out.stdout
     );
-    let body = fs::read_to_string(d.join("bedrock-migrate-pr.md")).unwrap();
+    let body = fs::read_to_string(d.join(".git/bedrock-migrate-pr.md")).unwrap();
     assert!(body.contains("**Partly migrated:**"), "{body}");
+}
+
+/// Without a git identity the commit would fail after the branch and the index changed:
+/// `pr` refuses before touching anything.
+#[test]
+fn no_git_identity_is_refused_before_anything_changes() {
+    let dir = repo(&[("app.py", LEGACY_PY)]);
+    let d = dir.path();
+    git(d, &["config", "--unset", "user.name"]);
+    git(d, &["config", "--unset", "user.email"]);
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bedrock-migrate"))
+        .args(["pr", "--as-of", "2026-11-21", "--no-config"])
+        .current_dir(d)
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("GIT_AUTHOR_NAME")
+        .env_remove("GIT_AUTHOR_EMAIL")
+        .env_remove("GIT_COMMITTER_NAME")
+        .env_remove("GIT_COMMITTER_EMAIL")
+        .env_remove("EMAIL")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("git has no identity"), "{stderr}");
+    assert_eq!(git(d, &["branch", "--list"]), "* main");
+    assert_eq!(
+        git(d, &["status", "--porcelain", "--untracked-files=all"]),
+        ""
+    );
+    assert_eq!(fs::read_to_string(d.join("app.py")).unwrap(), LEGACY_PY);
 }
