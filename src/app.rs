@@ -356,6 +356,12 @@ pub fn execute_holding(
 
 /// Run scan, diff, fix or check; returns the exit code.
 pub fn run(args: &RunArgs, mode: Mode) -> Result<u8> {
+    if mode == Mode::Diff && args.format != Format::Text {
+        anyhow::bail!(
+            "`diff` prints a unified diff and takes no --format; for findings in another format use `scan --format {}`",
+            format!("{:?}", args.format).to_lowercase()
+        );
+    }
     let outcome = execute(args, mode)?;
     print(args, mode, &outcome)
 }
