@@ -357,6 +357,7 @@ pub fn execute_holding(
 /// Run scan, diff, fix or check; returns the exit code.
 pub fn run(args: &RunArgs, mode: Mode) -> Result<u8> {
     if mode == Mode::Diff && args.format != Format::Text {
+        // (concise is a text format too, but a diff has no findings to shorten)
         anyhow::bail!(
             "`diff` prints a unified diff and takes no --format; for findings in another format use `scan --format {}`",
             format!("{:?}", args.format).to_lowercase()
@@ -408,6 +409,7 @@ pub fn print(args: &RunArgs, mode: Mode, outcome: &Outcome) -> Result<u8> {
     let text_options = TextOptions {
         color,
         unsafe_fixes: args.unsafe_fixes,
+        concise: args.format == Format::Concise,
     };
     // The CI formats (sarif, github, markdown) leave out active references that fail
     // nothing, even for scan.
@@ -416,11 +418,11 @@ pub fn print(args: &RunArgs, mode: Mode, outcome: &Outcome) -> Result<u8> {
     };
     match (mode, args.format) {
         (Mode::Diff, _) => {}
-        (Mode::Scan, Format::Text) => {
+        (Mode::Scan, Format::Text | Format::Concise) => {
             out.push_str(&report::text::findings(reports, &text_options, |_| true));
         }
         (Mode::Scan, Format::Json) => out.push_str(&report::json::render(reports, |_| true)),
-        (_, Format::Text) => {
+        (_, Format::Text | Format::Concise) => {
             out.push_str(&report::text::findings(reports, &text_options, |f| {
                 f.applied || fails(f)
             }));
@@ -450,7 +452,8 @@ pub fn print(args: &RunArgs, mode: Mode, outcome: &Outcome) -> Result<u8> {
     // After an error, "No Bedrock model references found." would claim a result the run
     // does not have.
     let nothing_after_error = summary.references == 0 && failed_io;
-    if args.format == Format::Text && !args.quiet && mode != Mode::Diff && !nothing_after_error {
+    let human = matches!(args.format, Format::Text | Format::Concise);
+    if human && !args.quiet && mode != Mode::Diff && !nothing_after_error {
         if !out.is_empty() {
             out.push('\n');
         }
@@ -486,7 +489,7 @@ pub fn print(args: &RunArgs, mode: Mode, outcome: &Outcome) -> Result<u8> {
         Mode::Diff => u8::from(!out.is_empty()),
         Mode::Check { fix: true } => u8::from(remaining || summary.applied > 0),
     };
-    Ok(code)
+    Ok(if args.exit_zero { 0 } else { code })
 }
 
 /// True when `f` makes the run fail under `--fail-on` and `--eol-within` (whose `deadline`

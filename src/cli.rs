@@ -47,6 +47,8 @@ pub enum Command {
 pub enum Format {
     /// Human-readable, `path:line:col:` per finding.
     Text,
+    /// One line per finding: `path:line:col: STATE old → new [fix status]`.
+    Concise,
     /// A JSON array with one object per finding.
     Json,
     /// SARIF 2.1.0 for GitHub code scanning (upload-sarif) and other SARIF viewers: one
@@ -93,9 +95,13 @@ pub struct RunArgs {
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    /// Output format (`--output-format` as in ruff is accepted too).
+    #[arg(long, alias = "output-format", value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    /// Exit 0 even when retired references remain (errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
 
     /// Rules, date and Region.
     #[command(flatten)]

@@ -14,6 +14,8 @@ pub struct TextOptions {
     pub color: bool,
     /// Whether `--unsafe-fixes` is on (changes the wording of the summary).
     pub unsafe_fixes: bool,
+    /// One line per finding (`--format concise`), without the `= …` detail lines.
+    pub concise: bool,
 }
 
 struct Paint {
@@ -55,6 +57,23 @@ pub fn finding(out: &mut String, path: &str, f: &Finding, options: &TextOptions)
     } else {
         format!(": {}", f.lifecycle)
     };
+    if options.concise {
+        let rest = match (&f.replacement, super::replacement_text(f)) {
+            _ if f.state == FindingState::Active => String::new(),
+            (Some(_), Some(shown)) => format!(" → {shown} [{}]", super::fix_status(f)),
+            _ => format!(": {}", f.reason),
+        };
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: {} {}{rest}",
+            p.paint("1", path),
+            f.line,
+            f.column,
+            p.paint(code, label),
+            f.original
+        );
+        return;
+    }
     let _ = writeln!(
         out,
         "{}:{}:{}: {} {}{}{lifecycle}",
