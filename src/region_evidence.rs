@@ -74,7 +74,6 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
-use ignore::WalkBuilder;
 use tree_sitter::Node;
 
 use crate::extract::line_col;
@@ -121,15 +120,8 @@ impl RepositoryRegion {
     /// that does not exist gives no sources.
     pub fn discover(root: &Path) -> RepositoryRegion {
         let mut found = Found::default();
-        let mut builder = WalkBuilder::new(root);
+        let mut builder = crate::walk::ignore_aware(root);
         builder
-            .hidden(false)
-            .ignore(true)
-            .git_ignore(true)
-            .git_global(true)
-            .git_exclude(true)
-            .parents(true)
-            .require_git(false)
             .follow_links(false)
             .max_depth(Some(MAX_DEPTH))
             .filter_entry(|entry| entry.depth() == 0 || walked(entry));

@@ -169,6 +169,22 @@ impl Exclusions {
     }
 }
 
+/// A walker of `root` that honours ignore files as git does (`.gitignore`, `.ignore`, the
+/// global and the repository's excludes, parents' ignore files, also outside a git
+/// repository), and does not skip hidden entries by itself: callers decide about those.
+pub fn ignore_aware(root: &Path) -> WalkBuilder {
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .ignore(true)
+        .git_ignore(true)
+        .git_global(true)
+        .git_exclude(true)
+        .parents(true)
+        .require_git(false);
+    builder
+}
+
 /// `path` without `.` components and with `..` applied to the component before it (lexically,
 /// as git and the ignore files see paths).
 pub fn normalize(path: &Path) -> PathBuf {
@@ -352,15 +368,8 @@ fn not_ignored(files: Vec<PathBuf>) -> Vec<PathBuf> {
                 }
             }
         }
-        let mut builder = WalkBuilder::new(&root);
+        let mut builder = ignore_aware(&root);
         builder
-            .hidden(false)
-            .ignore(true)
-            .git_ignore(true)
-            .git_global(true)
-            .git_exclude(true)
-            .parents(true)
-            .require_git(false)
             // Through symlinked directories too: the named path is what counts.
             .follow_links(true)
             // The parallel walker filters an entry before opening it (the sequential one

@@ -468,8 +468,6 @@ impl<'a> BytePositions<'a> {
     }
 }
 
-/// Length of a `//` comment at the start of `text`, up to (not including) the line
-/// end (`\n` or `\r\n`); `None` when it runs to the end of `text`.
 /// Ranges (relative to `text`) of `format!`-style placeholders: `{` + an optional argument
 /// and format spec + `}`. `{{` and `}}` are escapes, and braces around anything else (JSON
 /// such as `{"modelId": …}`) are not placeholders.
