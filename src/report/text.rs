@@ -43,6 +43,16 @@ fn state_label(state: FindingState) -> (&'static str, &'static str) {
 
 /// Render one finding.
 pub fn finding(out: &mut String, path: &str, f: &Finding, options: &TextOptions) {
+    finding_with(out, path, f, options, None);
+}
+
+fn finding_with<'a>(
+    out: &mut String,
+    path: &str,
+    f: &'a Finding,
+    options: &TextOptions,
+    counts: Option<&mut NoteCounts<'a>>,
+) {
     let p = Paint { on: options.color };
     let (label, code) = state_label(f.state);
     let mut name = match &f.model_name {
@@ -127,8 +137,39 @@ pub fn finding(out: &mut String, path: &str, f: &Finding, options: &TextOptions)
             call.column
         );
     }
-    for note in &f.notes {
-        let _ = writeln!(out, "   = note: {note}");
+    notes(out, f, counts);
+}
+
+/// Notes already printed in this run, and how often each occurs among the printed findings.
+struct NoteCounts<'a> {
+    counts: std::collections::HashMap<&'a str, usize>,
+    printed: std::collections::HashSet<&'a str>,
+}
+
+/// A finding's notes; with `counts`, a note repeated across the run is printed once, at its
+/// first finding, with how many references it concerns.
+fn notes<'a>(out: &mut String, f: &'a Finding, counts: Option<&mut NoteCounts<'a>>) {
+    match counts {
+        None => {
+            for note in &f.notes {
+                let _ = writeln!(out, "   = note: {note}");
+            }
+        }
+        Some(counts) => {
+            for note in &f.notes {
+                if !counts.printed.insert(note.as_str()) {
+                    continue;
+                }
+                match counts.counts.get(note.as_str()) {
+                    Some(&n) if n > 1 => {
+                        let _ = writeln!(out, "   = note: {note} (applies to {n} references)");
+                    }
+                    _ => {
+                        let _ = writeln!(out, "   = note: {note}");
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -138,11 +179,30 @@ pub fn findings(
     options: &TextOptions,
     keep: impl Fn(&Finding) -> bool,
 ) -> String {
-    let mut out = String::new();
-    for file in files {
-        for f in file.findings.iter().filter(|f| keep(f)) {
-            finding(&mut out, &file.path, f, options);
+    let kept: Vec<(&str, &Finding)> = files
+        .iter()
+        .flat_map(|file| {
+            file.findings
+                .iter()
+                .filter(|f| keep(f))
+                .map(move |f| (file.path.as_str(), f))
+        })
+        .collect();
+    // A note that many references share (a replacement's parameter rules) is printed once.
+    let mut counts = NoteCounts {
+        counts: Default::default(),
+        printed: Default::default(),
+    };
+    for (_, f) in &kept {
+        if f.state != FindingState::Active {
+            for note in &f.notes {
+                *counts.counts.entry(note.as_str()).or_default() += 1;
+            }
         }
+    }
+    let mut out = String::new();
+    for (path, f) in kept {
+        finding_with(&mut out, path, f, options, Some(&mut counts));
     }
     out
 }
