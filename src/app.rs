@@ -356,6 +356,9 @@ pub fn execute_holding(
 
 /// Run scan, diff, fix or check; returns the exit code.
 pub fn run(args: &RunArgs, mode: Mode) -> Result<u8> {
+    if args.statistics && !matches!(args.format, Format::Text | Format::Concise) {
+        anyhow::bail!("--statistics goes with --format text or concise");
+    }
     if mode == Mode::Diff && args.format != Format::Text {
         // (concise is a text format too, but a diff has no findings to shorten)
         anyhow::bail!(
@@ -462,6 +465,10 @@ pub fn print(args: &RunArgs, mode: Mode, outcome: &Outcome) -> Result<u8> {
             reports,
             args.unsafe_fixes,
         )));
+        if args.statistics {
+            out.push('\n');
+            out.push_str(&report::text::statistics(reports));
+        }
     }
     // `fix -`: standard output carries the fixed text, so the report goes to standard error.
     let written = match &outcome.stdin_text {

@@ -103,6 +103,11 @@ pub struct RunArgs {
     #[arg(long)]
     pub exit_zero: bool,
 
+    /// After the report, count the references per model, state and replacement (text and
+    /// concise formats).
+    #[arg(long)]
+    pub statistics: bool,
+
     /// Rules, date and Region.
     #[command(flatten)]
     pub rules: RulesCommon,

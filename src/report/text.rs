@@ -294,3 +294,27 @@ pub fn partial(models: &[super::PartialModel]) -> String {
     }
     out
 }
+
+/// `--statistics`: one line per (model, state, replacement) with its reference count, most
+/// frequent first.
+pub fn statistics(files: &[FileReport]) -> String {
+    let mut counts: std::collections::BTreeMap<(&str, &str, &str), usize> = Default::default();
+    for f in files.iter().flat_map(|file| &file.findings) {
+        let to = f.replacement.as_ref().map_or("-", |r| r.model_id.as_str());
+        *counts
+            .entry((f.model_id.as_str(), super::state_label(f.state), to))
+            .or_default() += 1;
+    }
+    let mut rows: Vec<((&str, &str, &str), usize)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut out = String::new();
+    for ((model, state, to), n) in rows {
+        let arrow = if to == "-" {
+            String::new()
+        } else {
+            format!(" → {to}")
+        };
+        let _ = writeln!(out, "{n:>6}  {state:<7} {model}{arrow}");
+    }
+    out
+}
