@@ -644,6 +644,25 @@ fn gather_stdin(
     Ok(gathered)
 }
 
+/// The path a patch names for `path`: relative to the root of the git repository that holds
+/// it, so that `git apply` there accepts the patch whatever path the user typed (`../app`,
+/// an absolute path); outside a repository, the path as shown in reports.
+fn patch_path(path: &Path, shown: &str) -> String {
+    if !shown.starts_with("../") && !shown.starts_with('/') && !shown.contains("/../") {
+        return shown.to_string();
+    }
+    let Ok(absolute) = std::path::absolute(path) else {
+        return shown.to_string();
+    };
+    let absolute = walk::normalize(&absolute);
+    absolute
+        .ancestors()
+        .skip(1)
+        .find(|d| d.join(".git").exists())
+        .and_then(|root| absolute.strip_prefix(root).ok())
+        .map_or_else(|| shown.to_string(), report::display_path)
+}
+
 /// What each repository's own files say about its Region, read once per repository and
 /// only when a finding needs it (most runs never do: the code itself says where it runs, or
 /// nothing needs a profile).
@@ -739,7 +758,11 @@ fn rewrite(
         });
     }
     if mode == Mode::Diff {
-        return Ok(Some(report::diff::unified(&report.path, text, &new_text)));
+        return Ok(Some(report::diff::unified(
+            &patch_path(&file.path, &report.path),
+            text,
+            &new_text,
+        )));
     }
     if to_stdout {
         for finding in &mut report.findings {
