@@ -108,8 +108,13 @@ struct Item<'a> {
     f: &'a Finding,
 }
 
+/// A reference a person must look at: one left for them, or a *review* fix this run applied
+/// (its request-body and parameter notes are what the reviewer must check).
 fn needs_review(f: &Finding, options: &MarkdownOptions) -> bool {
-    !f.applied && (options.writes || f.applicable_fix(options.unsafe_fixes).is_none())
+    if f.applied {
+        return f.fix.as_ref().is_some_and(|x| x.safety == Safety::Review);
+    }
+    options.writes || f.applicable_fix(options.unsafe_fixes).is_none()
 }
 
 fn date(d: Option<NaiveDate>) -> String {
@@ -162,10 +167,19 @@ fn summary(items: &[Item], options: &MarkdownOptions) -> String {
         parts.join(", ")
     );
     let fixed = items.iter().filter(|i| i.f.applied).count();
-    let review = items.iter().filter(|i| needs_review(i.f, options)).count();
+    let fixed_review = items
+        .iter()
+        .filter(|i| i.f.applied && needs_review(i.f, options))
+        .count();
+    let review = items
+        .iter()
+        .filter(|i| !i.f.applied && needs_review(i.f, options))
+        .count();
     let pending = items.len() - fixed - review;
     let mut todo = Vec::new();
-    if fixed > 0 {
+    if fixed_review > 0 {
+        todo.push(format!("{fixed} fixed ({fixed_review} of them to review)"));
+    } else if fixed > 0 {
         todo.push(format!("{fixed} fixed"));
     }
     if pending > 0 {
@@ -271,9 +285,26 @@ fn review_entry(item: &Item) -> String {
 fn full(items: &[Item], options: &MarkdownOptions) -> String {
     let mut out = String::from(TITLE);
     out.push_str(&summary(items, options));
-    out.push_str(FULL_HEADER);
-    for item in items {
-        out.push_str(&full_row(item));
+    let (changed, left): (Vec<&Item>, Vec<&Item>) = items.iter().partition(|i| i.f.applied);
+    if options.writes && !changed.is_empty() {
+        // A PR body: what the PR changes, then what it leaves.
+        out.push_str("## Changed in this PR\n\n");
+        out.push_str(FULL_HEADER);
+        for item in &changed {
+            out.push_str(&full_row(item));
+        }
+        if !left.is_empty() {
+            out.push_str("\n## Left as is\n\n");
+            out.push_str(FULL_HEADER);
+            for item in &left {
+                out.push_str(&full_row(item));
+            }
+        }
+    } else {
+        out.push_str(FULL_HEADER);
+        for item in items {
+            out.push_str(&full_row(item));
+        }
     }
     let review: Vec<&Item> = items
         .iter()
@@ -590,6 +621,36 @@ mod tests {
         assert_eq!(code("dir|x/a.py"), "dir\\|x/a.py");
         assert_eq!(code("a\\b"), "a\\\\b");
         assert_eq!(code(""), "");
+    }
+
+    /// A PR body separates what the PR changes from what it leaves, and a review fix it
+    /// applied stays in "Needs review" with its reason and notes.
+    #[test]
+    fn changed_and_left_tables_and_applied_review_fixes() {
+        let mut file = plan(SOURCE, "app/models.py");
+        file.findings[0].applied = true;
+        let review = file
+            .findings
+            .iter()
+            .position(|f| f.fix.as_ref().is_some_and(|x| x.safety == Safety::Review))
+            .expect("a review fix in SOURCE");
+        file.findings[review].applied = true;
+        let options = MarkdownOptions {
+            writes: true,
+            unsafe_fixes: true,
+            as_of: Some("2026-11-21".parse().unwrap()),
+            ..Default::default()
+        };
+        let out = render(&[file.clone()], &options, |f| retired(f) || f.applied);
+        let changed = out.find("## Changed in this PR").expect("changed table");
+        let left = out.find("## Left as is").expect("left table");
+        let review_at = out.find("## Needs review").expect("review section");
+        assert!(changed < left && left < review_at, "{out}");
+        let line = file.findings[review].line;
+        assert!(
+            out[review_at..].contains(&format!("`app/models.py:{line}:")),
+            "the applied review fix is listed for review:\n{out}"
+        );
     }
 
     #[test]
