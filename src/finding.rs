@@ -183,6 +183,15 @@ impl Finding {
         matches!(self.state, FindingState::Legacy | FindingState::Eol)
     }
 
+    /// Classify this reference, and its fix if any, as review: applied only with
+    /// `--unsafe-fixes`. Callers set the reason.
+    pub fn make_review(&mut self) {
+        self.safety = Some(Safety::Review);
+        if let Some(fix) = &mut self.fix {
+            fix.safety = Safety::Review;
+        }
+    }
+
     /// The fix, if it may be applied under the given `--unsafe-fixes` setting.
     pub fn applicable_fix(&self, unsafe_fixes: bool) -> Option<&Fix> {
         self.fix

@@ -12,7 +12,7 @@
 use std::ops::Range;
 
 use crate::extract::{Mapping, SpanContext};
-use crate::finding::{Finding, Safety};
+use crate::finding::Finding;
 
 /// One key of a file, with the findings inside it.
 #[derive(Debug, Clone)]
@@ -36,11 +36,10 @@ pub(super) fn review_keys(keys: &[Key], findings: &mut [Finding]) {
             if finding.context != SpanContext::Code {
                 continue;
             }
-            let Some(fix) = &mut finding.fix else {
+            if finding.fix.is_none() {
                 continue;
-            };
-            fix.safety = Safety::Review;
-            finding.safety = Some(Safety::Review);
+            }
+            finding.make_review();
             let before = std::mem::replace(&mut finding.reason, KEY_REASON.to_string());
             finding.notes.insert(0, before);
         }

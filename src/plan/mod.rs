@@ -180,10 +180,7 @@ fn plan_file_in(
                 "the file does not parse cleanly ({}:{}: {}), so this rewrite cannot be fully verified",
                 e.line, e.column, e.message
             );
-            f.safety = Some(Safety::Review);
-            if let Some(fix) = &mut f.fix {
-                fix.safety = Safety::Review;
-            }
+            f.make_review();
         }
     }
     FilePlan {
@@ -392,10 +389,7 @@ fn judge(
         );
     }
     if let Some(region) = unknown_region {
-        finding.safety = Some(Safety::Review);
-        if let Some(fix) = &mut finding.fix {
-            fix.safety = Safety::Review;
-        }
+        finding.make_review();
         finding.reason = format!(
             "lifecycle unknown in {region}: check that the model is offered there (`bedrock-migrate rules show {}`); {}",
             model.id, finding.reason
@@ -404,10 +398,7 @@ fn judge(
     if let Some((_, suffix)) = &alias
         && finding.safety == Some(Safety::Safe)
     {
-        finding.safety = Some(Safety::Review);
-        if let Some(fix) = &mut finding.fix {
-            fix.safety = Safety::Review;
-        }
+        finding.make_review();
         finding.reason = format!(
             "followed by `{suffix}`, a client-side alias of this tool's own (not a Bedrock ID): the rewrite keeps it; check that the tool knows the new model under it"
         );

@@ -8,7 +8,7 @@
 //! model called and are judged like any other reference ([`crate::model_ref::InPath`]).
 
 use crate::extract::SpanContext;
-use crate::finding::{Finding, Safety};
+use crate::finding::Finding;
 use crate::model_ref::{InPath, ModelRef};
 
 /// Why a rewrite inside a storage path or URL is review.
@@ -22,11 +22,10 @@ pub(super) fn review_paths(finding: &mut Finding, r: &ModelRef) {
     if r.in_path != InPath::Storage || finding.context != SpanContext::Code {
         return;
     }
-    let Some(fix) = &mut finding.fix else {
+    if finding.fix.is_none() {
         return;
-    };
-    fix.safety = Safety::Review;
-    finding.safety = Some(Safety::Review);
+    }
+    finding.make_review();
     let before = std::mem::replace(&mut finding.reason, PATH_REASON.to_string());
     finding.notes.insert(0, before);
 }
