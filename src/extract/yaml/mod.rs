@@ -61,13 +61,35 @@ enum Frame {
     Key,
 }
 
+mod strict;
+
 /// Extract the scalar and comment spans of a YAML file (every document of it).
 ///
 /// Spans are sorted by start; a span for a default value inside `${…}` lies inside that
-/// hole of the enclosing span, otherwise spans do not overlap. Never panics: a file that
-/// does not parse cleanly still yields every scalar tree-sitter recovered, with
-/// `syntax_error` set.
+/// hole of the enclosing span, otherwise spans do not overlap. A file tree-sitter-yaml
+/// reads cleanly is valid; one it does not is judged by libyaml ([`strict`]): when
+/// libyaml reads it, it is valid and its spans come from libyaml; otherwise
+/// `syntax_error` is libyaml's first error and the spans are those tree-sitter recovered.
+/// Never panics.
 pub fn extract(source: &str) -> Extraction {
+    let extraction = tree_sitter_extract(source);
+    if extraction.syntax_error.is_none() {
+        return extraction;
+    }
+    match strict::read(source) {
+        Ok(spans) => Extraction {
+            spans,
+            syntax_error: None,
+        },
+        Err(error) => Extraction {
+            syntax_error: Some(error),
+            ..extraction
+        },
+    }
+}
+
+/// The spans of a YAML file as tree-sitter-yaml reads it, with its first error if any.
+fn tree_sitter_extract(source: &str) -> Extraction {
     let tree = match parse(&PARSER, grammar, "YAML", source) {
         Ok(tree) => tree,
         Err(error) => return failed(error),
@@ -662,23 +684,28 @@ mod tests {
         let source = "ok: anthropic.claude-v2\nbad: [1, 2\nnext: x\n";
         let extraction = extract(source);
         let error = extraction.syntax_error.expect("syntax error");
-        // The unclosed `[` on line 2.
-        assert_eq!((error.line, error.column), (2, 6));
-        assert_eq!(error.message, "syntax error");
+        // libyaml notices the unclosed `[` of line 2 at the `:` of line 3 and names both.
+        assert_eq!(
+            error.to_string(),
+            "3:5: did not find expected ',' or ']', while parsing a flow sequence at 2:6"
+        );
         assert!(
             extraction
                 .spans
                 .iter()
                 .any(|s| &source[s.range.clone()] == "anthropic.claude-v2")
         );
-        // Byte 10, character column 4 on line 2: `ü` is two bytes.
+        // Columns count characters: `ü` is two bytes.
         let error = extract("ok: x\nü: [1, 2\nnext: x\n")
             .syntax_error
             .expect("error");
-        assert_eq!((error.line, error.column), (2, 4));
-        // Some errors can only be placed at the start of the file.
+        assert!(error.message.ends_with("at 2:4"), "{error}");
+        // An unterminated quote is placed where the input ends.
         let error = extract("a: b\nü: \"x\n").syntax_error.expect("error");
-        assert_eq!((error.line, error.column), (1, 1));
+        assert_eq!(
+            error.to_string(),
+            "3:1: found unexpected end of stream, while scanning a quoted scalar at 2:4"
+        );
     }
 
     #[test]
