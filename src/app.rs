@@ -748,6 +748,16 @@ fn rewrite(
         return Ok(None);
     }
     let text = &file.text;
+    if let Some((edit, problem)) = edits
+        .iter()
+        .find_map(|edit| Some((edit, edit.problem(text)?)))
+    {
+        return Err(ApplyError::Unsound {
+            path: file.path.clone(),
+            offset: edit.range.start,
+            problem,
+        });
+    }
     let new_text = apply::splice(text, edits);
     if let Err(error) =
         apply::verify_against(file.language, report.syntax_error.as_ref(), &new_text)

@@ -25,6 +25,19 @@ pub enum ApplyError {
         /// The parser's complaint about the rewritten text.
         error: SyntaxError,
     },
+    /// An edit that must never be applied (see [`crate::finding::Edit::problem`]); the
+    /// planner drops such fixes, so this is the last line of defence.
+    #[error(
+        "{path}: not written: the edit at byte {offset} is unsound ({problem}); please report this as a bug"
+    )]
+    Unsound {
+        /// The file.
+        path: PathBuf,
+        /// Where the edit starts.
+        offset: usize,
+        /// What is wrong with it.
+        problem: crate::finding::EditProblem,
+    },
     /// The file changed on disk between reading and writing.
     #[error("{path}: not written: the file changed on disk while it was being fixed; run again")]
     Changed {

@@ -71,6 +71,53 @@ pub struct Edit {
     pub content: String,
 }
 
+impl Edit {
+    /// Why this edit must not be applied to `source`, if it must not.
+    ///
+    /// An edit replaces a model ID with a model ID and nothing else, so its content must be
+    /// made of the characters IDs are written with (letters, digits, `.`, `-`, `:`, `_`,
+    /// and `%` for a URL-encoded `:`): anything else (a quote, a newline, a `$` from a
+    /// hostile setting) could change the file's syntax or inject code. And it must not
+    /// follow a backslash: in a string with escapes the backslash and the edit's first
+    /// character are one escape sequence, so `"\anthropic.…"` (`\a` is BEL in Python)
+    /// rewritten to `"\us.anthropic.…"` starts a `\u` escape and breaks the file — and
+    /// the string never held the ID as written anyway. Parsers that accept any escape
+    /// cannot catch this after the fact, so it is refused up front.
+    pub fn problem(&self, source: &str) -> Option<EditProblem> {
+        if source.get(self.range.clone()).is_none() {
+            return Some(EditProblem::OutOfRange);
+        }
+        if let Some(c) = self.content.chars().find(|&c| !is_id_char(c)) {
+            return Some(EditProblem::NotAnId(c));
+        }
+        if source.as_bytes()[..self.range.start].last() == Some(&b'\\') {
+            return Some(EditProblem::AfterBackslash);
+        }
+        None
+    }
+}
+
+/// Whether `c` can be part of a model ID as an edit writes it.
+fn is_id_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '_' | '%')
+}
+
+/// Why an [`Edit`] must not be applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum EditProblem {
+    /// The edit's range is not a character range of the file.
+    #[error("the edit lies outside the file's text")]
+    OutOfRange,
+    /// The new text has a character no model ID has.
+    #[error("the new text has {0:?}, which no model ID contains")]
+    NotAnId(char),
+    /// The reference follows a backslash.
+    #[error(
+        "it follows a backslash, so in a string with escapes the rewrite would change an escape sequence (`\\a…` would become `\\u…`)"
+    )]
+    AfterBackslash,
+}
+
 /// A rewrite and how safe it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fix {
@@ -197,5 +244,63 @@ impl Finding {
         self.fix
             .as_ref()
             .filter(|f| f.safety == Safety::Safe || unsafe_fixes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(range: Range<usize>, content: &str) -> Edit {
+        Edit {
+            range,
+            content: content.to_owned(),
+        }
+    }
+
+    #[test]
+    fn an_edit_after_a_backslash_is_unsound() {
+        let source = r#"x = "\anthropic.claude-v2""#;
+        let start = source.find("anthropic").unwrap();
+        let e = edit(start..start + 19, "us.anthropic.claude-v2");
+        assert_eq!(e.problem(source), Some(EditProblem::AfterBackslash));
+        let source = r#"x = "anthropic.claude-v2""#;
+        let start = source.find("anthropic").unwrap();
+        assert_eq!(edit(start..start + 19, "us.x").problem(source), None);
+    }
+
+    #[test]
+    fn new_text_must_be_an_id() {
+        let source = "m = 'anthropic.claude-v2'";
+        let start = source.find("anthropic").unwrap();
+        for (content, bad) in [
+            ("us.x\\", '\\'),
+            ("a'b", '\''),
+            ("a\nb", '\n'),
+            ("$(rm)", '$'),
+        ] {
+            assert_eq!(
+                edit(start..start + 19, content).problem(source),
+                Some(EditProblem::NotAnId(bad)),
+                "{content:?}"
+            );
+        }
+        assert_eq!(
+            edit(
+                start..start + 19,
+                "anthropic.claude-3-5-sonnet-20240620-v1%3A0"
+            )
+            .problem(source),
+            None
+        );
+    }
+
+    #[test]
+    fn an_edit_outside_the_text_is_unsound() {
+        assert_eq!(
+            edit(3..9, "x").problem("abc"),
+            Some(EditProblem::OutOfRange)
+        );
+        assert_eq!(edit(0..1, "x").problem("é"), Some(EditProblem::OutOfRange));
     }
 }

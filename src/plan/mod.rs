@@ -170,6 +170,7 @@ fn plan_file_in(
     }
     keys::drop_colliding(source, &keys, &mut findings);
     keys::review_keys(&keys, &mut findings);
+    drop_unsound_fixes(source, &mut findings);
     findings.sort_by_key(|f| f.range.start);
     let syntax_error = extraction.syntax_error;
     if let Some(e) = &syntax_error {
@@ -186,6 +187,31 @@ fn plan_file_in(
     FilePlan {
         findings,
         syntax_error,
+    }
+}
+
+/// Take the fix away from a finding whose edits could not be applied soundly (see
+/// [`crate::finding::Edit::problem`]: an ID after a backslash, new text that is not an
+/// ID): it is migrated by hand, and the reason says why; the reason the rewrite had
+/// becomes the first note.
+fn drop_unsound_fixes(source: &str, findings: &mut [Finding]) {
+    for finding in findings {
+        let problem = finding
+            .fix
+            .as_ref()
+            .and_then(|fix| fix.edits.iter().find_map(|edit| edit.problem(source)));
+        let Some(problem) = problem else {
+            continue;
+        };
+        finding.fix = None;
+        finding.safety = Some(Safety::Review);
+        let before = std::mem::replace(
+            &mut finding.reason,
+            format!("no automatic fix: {problem}; change it by hand"),
+        );
+        if !before.is_empty() {
+            finding.notes.insert(0, before);
+        }
     }
 }
 
