@@ -107,8 +107,17 @@ pub fn load_sources(sources: &[(&str, &str)]) -> Result<Rules, RulesError> {
     let mut citations = BTreeMap::new();
     for p in &parsed {
         for g in &p.file.geo_prefixes {
-            if !geo_prefixes.contains(g) {
-                geo_prefixes.push(g.clone());
+            if !is_well_formed_geo(g.get_ref()) {
+                return Err(p.error(
+                    g.span(),
+                    format!(
+                        "malformed geography prefix {:?}: expected lowercase letters, digits and `-`, starting with a letter (`us`, `us-gov`, `apac`)",
+                        g.get_ref()
+                    ),
+                ));
+            }
+            if !geo_prefixes.contains(g.get_ref()) {
+                geo_prefixes.push(g.get_ref().clone());
             }
         }
         citations.extend(p.file.sources.clone());
@@ -372,6 +381,16 @@ fn check_duplicates(p: &Parsed) -> Result<(), RulesError> {
         }
     }
     Ok(())
+}
+
+/// True when `geo` is a well-formed geography prefix of an inference profile: lowercase
+/// ASCII letters, digits and `-`, starting with a letter and not ending with `-`.
+pub fn is_well_formed_geo(geo: &str) -> bool {
+    geo.starts_with(|c: char| c.is_ascii_lowercase())
+        && geo
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !geo.ends_with('-')
 }
 
 /// True when `id` is a well-formed model ID: `provider.name`, lowercase ASCII letters,

@@ -24,7 +24,7 @@ pub struct RulesFile {
     pub reviewed: Option<Spanned<Datetime>>,
     /// Geography prefixes of system-defined inference profiles.
     #[serde(default)]
-    pub geo_prefixes: Vec<String>,
+    pub geo_prefixes: Vec<Spanned<String>>,
     /// Source key → citation.
     #[serde(default)]
     pub sources: BTreeMap<String, String>,
