@@ -536,41 +536,57 @@ fn gather(
             if !once(&file.path) {
                 return;
             }
-            let mut plan = plan::plan_file(&file.text, file.language, rules, options);
-            if plan.findings.iter().any(|f| f.wants_region)
-                && let Some(evidence) = regions.for_file(&file.path)
-            {
-                let options = PlanOptions {
-                    repository_region: Some(evidence),
-                    ..options.clone()
-                };
-                plan = plan::plan_file(&file.text, file.language, rules, &options);
-            }
-            if plan.findings.is_empty() {
-                return;
-            }
-            let mut report = FileReport {
-                path: report::display_path(&file.path),
-                findings: plan.findings,
-                syntax_error: plan.syntax_error,
-            };
-            // Files are rewritten (or diffed) here, on the walker's threads, as soon as
-            // they are planned: verification re-parses every edited file, and the text need
-            // not be kept until the walk ends.
-            let (diff, rewrite_error) = if mode.edits() {
-                match rewrite(&file, &mut report, mode, unsafe_fixes, false) {
-                    Ok(diff) => (diff, None),
-                    Err(e) => (None, Some(e.to_string())),
+            // One file's bug must not stop the run: a panic while planning or rewriting
+            // it becomes an error for that file (exit 2), and the walk goes on. A rewrite
+            // in progress leaves no temporary file: it is removed as the panic unwinds.
+            let planned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                inject_panic(&file.path);
+                let mut plan = plan::plan_file(&file.text, file.language, rules, options);
+                if plan.findings.iter().any(|f| f.wants_region)
+                    && let Some(evidence) = regions.for_file(&file.path)
+                {
+                    let options = PlanOptions {
+                        repository_region: Some(evidence),
+                        ..options.clone()
+                    };
+                    plan = plan::plan_file(&file.text, file.language, rules, &options);
                 }
-            } else {
-                (None, None)
-            };
-            let planned = Planned {
-                report,
-                diff,
-                rewrite_error,
-            };
-            lock(&gathered).files.push(planned);
+                if plan.findings.is_empty() {
+                    return None;
+                }
+                let mut report = FileReport {
+                    path: report::display_path(&file.path),
+                    findings: plan.findings,
+                    syntax_error: plan.syntax_error,
+                };
+                // Files are rewritten (or diffed) here, on the walker's threads, as soon as
+                // they are planned: verification re-parses every edited file, and the text need
+                // not be kept until the walk ends.
+                let (diff, rewrite_error) = if mode.edits() {
+                    match rewrite(&file, &mut report, mode, unsafe_fixes, false) {
+                        Ok(diff) => (diff, None),
+                        Err(e) => (None, Some(e.to_string())),
+                    }
+                } else {
+                    (None, None)
+                };
+                Some(Planned {
+                    report,
+                    diff,
+                    rewrite_error,
+                })
+            }));
+            match planned {
+                Ok(Some(planned)) => lock(&gathered).files.push(planned),
+                Ok(None) => {}
+                Err(payload) => lock(&gathered).errors.push((
+                    Some(file.path.clone()),
+                    format!(
+                        "internal error, file skipped: {}; please report this as a bug",
+                        panic_message(payload.as_ref())
+                    ),
+                )),
+            }
         }
         Visit::Skipped { path, reason } => {
             if once(&path) {
@@ -724,6 +740,26 @@ impl RepositoryRegions {
             origin: format!("{} in {}:{}", source.what, source.path, source.line),
         })
     }
+}
+
+/// Fault injection for the tests, in debug builds only: a file whose name is the value of
+/// `BEDROCK_MIGRATE_PANIC_ON` panics as a bug in an extractor would.
+fn inject_panic(path: &Path) {
+    if cfg!(debug_assertions)
+        && let Some(name) = std::env::var_os("BEDROCK_MIGRATE_PANIC_ON")
+        && path.file_name() == Some(name.as_os_str())
+    {
+        panic!("injected fault");
+    }
+}
+
+/// The message a panic was raised with.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_owned())
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -57,6 +57,13 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // A bug is reported in one line (the file it happened in is named by the run's error
+    // for that file); RUST_BACKTRACE asks for the full report.
+    if std::env::var_os("RUST_BACKTRACE").is_none() {
+        std::panic::set_hook(Box::new(|info| {
+            eprintln!("bedrock-migrate: internal error: {info}");
+        }));
+    }
     let result = match &cli.command {
         Command::Scan(args) => app::run(args, Mode::Scan),
         Command::Diff(args) => app::run(args, Mode::Diff),

@@ -66,7 +66,7 @@ pub fn extract(source: &str) -> Extraction {
     let text = lf.as_ref().map_or(source, |lf| lf.text.as_str());
     let tree = match parse(&PARSER, grammar, "Dockerfile", text) {
         Ok(tree) => tree,
-        Err(error) => return failed(error),
+        Err(error) => return failed(source, error),
     };
     let root = tree.root_node();
     let mut spans = Vec::new();

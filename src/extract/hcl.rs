@@ -52,7 +52,7 @@ enum Frame {
 pub fn extract(source: &str) -> Extraction {
     let tree = match parse(&PARSER, grammar, "HCL", source) {
         Ok(tree) => tree,
-        Err(error) => return failed(error),
+        Err(error) => return failed(source, error),
     };
     let root = tree.root_node();
     let mut spans = Vec::new();
@@ -157,12 +157,18 @@ fn heredoc_body(node: Node, source: &str) -> Range<usize> {
         .filter(|child| child.kind() == "heredoc_identifier")
         .collect();
     let node_range = node.byte_range();
+    // Ranges are sliced with `get`: in a tree recovered from an error, an identifier can
+    // end after the heredoc node or start before the body (`d="anthropic.${${2:0`).
     let start = identifiers.first().map_or(node_range.start, |open| {
-        memchr::memchr(b'\n', &bytes[open.end_byte()..node_range.end])
+        bytes
+            .get(open.end_byte()..node_range.end)
+            .and_then(|after| memchr::memchr(b'\n', after))
             .map_or(node_range.end, |i| open.end_byte() + i + 1)
     });
     let end = match identifiers.as_slice() {
-        [_, .., close] => memchr::memrchr(b'\n', &bytes[start..close.start_byte()])
+        [_, .., close] => bytes
+            .get(start..close.start_byte())
+            .and_then(|body| memchr::memrchr(b'\n', body))
             .map_or(start, |i| start + i + 1),
         _ => node_range.end,
     };
@@ -438,6 +444,8 @@ mod tests {
             "{",
             "a = {\"k\" =",
             "%{",
+            // Found by fuzzing: a heredoc identifier outside its recovered node.
+            "d=\"anthropic.${${2:0",
         ] {
             let extraction = extract(input);
             for span in &extraction.spans {

@@ -205,7 +205,7 @@ fn extract_ini(source: &str) -> Extraction {
 fn extract_properties(source: &str) -> Extraction {
     let tree = match parse(&PROPERTIES, properties_grammar, "properties", source) {
         Ok(tree) => tree,
-        Err(error) => return failed(error),
+        Err(error) => return failed(source, error),
     };
     let root = tree.root_node();
     let mut spans = Vec::new();

@@ -45,7 +45,7 @@ thread_local! {
 pub fn extract(source: &str) -> Extraction {
     let tree = match parse(&PARSER, grammar, "JSON", source) {
         Ok(tree) => tree,
-        Err(error) => return failed(error),
+        Err(error) => return failed(source, error),
     };
     let root = tree.root_node();
     let mut spans = Vec::new();

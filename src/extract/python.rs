@@ -45,7 +45,7 @@ pub fn extract(source: &str) -> Extraction {
 pub fn extract_focused(source: &str, focus: Focus) -> Extraction {
     let tree = match parse(&PARSER, grammar, "Python", source) {
         Ok(tree) => tree,
-        Err(error) => return failed(error),
+        Err(error) => return failed(source, error),
     };
     let root = tree.root_node();
     let mut spans = Vec::new();

@@ -94,7 +94,7 @@ fn grammar() -> Language {
 fn extract_with(source: &str, mode: Mode) -> Extraction {
     let tree = match parse(&PARSER, grammar, "Bash", source) {
         Ok(tree) => tree,
-        Err(error) => return failed(error),
+        Err(error) => return failed(source, error),
     };
     let root = tree.root_node();
     let mut spans = Vec::new();

@@ -12,10 +12,18 @@ use super::{Extraction, Focus, Mapping, Span, SpanContext, SyntaxError, line_col
 /// A per-thread parser slot, as declared with `thread_local!`.
 pub(crate) type ParserSlot = LocalKey<RefCell<Option<Parser>>>;
 
-/// An extraction that found nothing because the file could not be parsed at all.
-pub(crate) fn failed(error: SyntaxError) -> Extraction {
+/// The extraction of a file that could not be parsed at all (too large, too deeply nested):
+/// its whole text is one span, so its references are still found, and the syntax error
+/// makes every rewrite in it review.
+pub(crate) fn failed(source: &str, error: SyntaxError) -> Extraction {
     Extraction {
-        spans: Vec::new(),
+        spans: vec![Span {
+            range: 0..source.len(),
+            context: SpanContext::Code,
+            holes: Vec::new(),
+            key: None,
+            key_name: None,
+        }],
         syntax_error: Some(error),
     }
 }
@@ -33,6 +41,14 @@ pub(crate) fn parse(
 ) -> Result<Tree, SyntaxError> {
     if u32::try_from(source.len()).is_err() {
         return Err(whole_file_error("file too large to parse"));
+    }
+    if let Some(limit) = indentation_limit(name) {
+        let depth = indentation_depth(source, name == "YAML", limit);
+        if depth > limit {
+            return Err(whole_file_error(&format!(
+                "nested more than {limit} levels deep; {name} files this deep are not read"
+            )));
+        }
     }
     if let Some(tree) = cached(name, source) {
         return Ok(tree);
@@ -127,6 +143,55 @@ thread_local! {
 #[cfg(test)]
 pub(crate) fn parsers_created() -> usize {
     PARSERS_CREATED.with(std::cell::Cell::get)
+}
+
+/// The most levels of indentation a grammar's parser is given. The indentation-aware
+/// grammars keep one entry per level in their scanner state, which tree-sitter must
+/// serialise into 1 KiB: past about 250 levels (YAML) or 500 (Python) it aborts the whole
+/// process instead of failing. CPython itself refuses more than 100 levels; for YAML the
+/// caller falls back to libyaml, which has no such limit.
+fn indentation_limit(name: &str) -> Option<usize> {
+    match name {
+        "Python" => Some(100),
+        "YAML" => Some(200),
+        _ => None,
+    }
+}
+
+/// An upper bound on the number of nested indentation levels of `source`, counted up to
+/// just past `limit`: every line's leading white space opens a level deeper than the
+/// enclosing ones, and with `compact` (YAML) so does each `- `, `? ` or `: ` that starts
+/// a nested block collection on the same line (`- - - x`). Blank and comment-only
+/// lines do not count.
+fn indentation_depth(source: &str, compact: bool, limit: usize) -> usize {
+    let mut stack: Vec<usize> = Vec::new();
+    let mut deepest = 0;
+    for line in source.split('\n') {
+        let bytes = line.as_bytes();
+        let mut column = bytes
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        if matches!(bytes.get(column), None | Some(b'\r' | b'#')) {
+            continue;
+        }
+        while stack.last().is_some_and(|&top| top >= column) {
+            stack.pop();
+        }
+        stack.push(column);
+        while compact && matches!(bytes.get(column..column + 2), Some(b"- " | b"? " | b": ")) {
+            column += 2;
+            while bytes.get(column) == Some(&b' ') {
+                column += 1;
+            }
+            stack.push(column);
+        }
+        deepest = deepest.max(stack.len());
+        if deepest > limit {
+            break;
+        }
+    }
+    deepest
 }
 
 /// A syntax error that concerns the whole file rather than a place in it.
@@ -423,5 +488,58 @@ mod cache_tests {
         assert_eq!(parses(), before + 2);
         let text = tree.root_node().utf8_text(other.as_bytes()).unwrap();
         assert_eq!(text, other);
+    }
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::indentation_depth;
+    use crate::extract::{SpanContext, python, yaml};
+
+    /// `n` nested blocks of `open` (indented one space more each time) around `inner`.
+    fn nested(n: usize, open: &str, inner: &str) -> String {
+        let mut s: String = (0..n)
+            .map(|i| format!("{}{open}\n", " ".repeat(i)))
+            .collect();
+        s.push_str(&" ".repeat(n));
+        s.push_str(inner);
+        s
+    }
+
+    #[test]
+    fn indentation_depth_counts_levels_not_columns() {
+        assert_eq!(indentation_depth("a\n        b\n  c\n", false, 100), 2);
+        assert_eq!(indentation_depth("a\n\n   # c\n  b\n", false, 100), 2);
+        assert_eq!(indentation_depth("- - - x\n", true, 100), 4);
+        assert_eq!(indentation_depth("- - - x\n", false, 100), 1);
+        assert_eq!(indentation_depth(&nested(500, "k:", "v"), true, 10), 11);
+    }
+
+    /// Past ~250 levels tree-sitter-yaml aborted the process (a C assertion on the size
+    /// of its scanner state); libyaml reads such a file instead.
+    #[test]
+    fn a_yaml_file_too_deep_for_tree_sitter_is_read_by_libyaml() {
+        let source = nested(300, "k:", "m: anthropic.claude-v2\n");
+        let extraction = yaml::extract(&source);
+        assert_eq!(extraction.syntax_error, None);
+        let last = extraction.spans.last().unwrap();
+        assert_eq!(&source[last.range.clone()], "anthropic.claude-v2");
+        assert_eq!(last.key_name.as_deref(), Some("m"));
+    }
+
+    /// CPython refuses more than 100 levels; past ~500 tree-sitter-python aborted the
+    /// process. The file is a syntax error whose references are still found.
+    #[test]
+    fn a_python_file_too_deep_is_a_syntax_error_with_its_text_searched() {
+        let source = nested(1_100, "if x:", "m = 'anthropic.claude-v2'\n");
+        let extraction = python::extract(&source);
+        let error = extraction.syntax_error.expect("too deep");
+        assert_eq!(
+            error.message,
+            "nested more than 100 levels deep; Python files this deep are not read"
+        );
+        assert_eq!(extraction.spans.len(), 1);
+        assert_eq!(extraction.spans[0].context, SpanContext::Code);
+        assert_eq!(extraction.spans[0].range, 0..source.len());
     }
 }

@@ -91,7 +91,7 @@ pub fn extract(source: &str, dialect: Dialect) -> Extraction {
 pub fn extract_focused(source: &str, dialect: Dialect, focus: Focus) -> Extraction {
     let tree = match parse(dialect.slot(), dialect.grammar(), dialect.name(), source) {
         Ok(tree) => tree,
-        Err(error) => return failed(error),
+        Err(error) => return failed(source, error),
     };
     let root = tree.root_node();
     let mut spans = Vec::new();

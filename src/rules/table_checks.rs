@@ -362,7 +362,7 @@ fn geo_prefixes_and_profiles_are_unique() {
     let mut problems = Vec::new();
     let raw = raw();
     let mut seen = HashSet::new();
-    for g in &raw.geo_prefixes {
+    for g in raw.geo_prefixes.iter().map(|g| g.get_ref()) {
         if !seen.insert(g.as_str()) {
             problems.push(format!("`geo_prefixes`: `{g}` is listed twice; remove one"));
         }

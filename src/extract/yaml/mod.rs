@@ -92,7 +92,7 @@ pub fn extract(source: &str) -> Extraction {
 fn tree_sitter_extract(source: &str) -> Extraction {
     let tree = match parse(&PARSER, grammar, "YAML", source) {
         Ok(tree) => tree,
-        Err(error) => return failed(error),
+        Err(error) => return failed(source, error),
     };
     let root = tree.root_node();
     let mut spans = Vec::new();
