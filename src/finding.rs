@@ -145,6 +145,15 @@ pub struct ReplacementInfo {
     pub via: Vec<String>,
 }
 
+/// A source of the rules table that a finding cites: its short name and links.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CitedSource {
+    /// The short name the notes and the reason use ("AWS model lifecycle page, 2025-11").
+    pub name: String,
+    /// Its links (none when the table has no public URL for it).
+    pub urls: Vec<String>,
+}
+
 /// The API call a reference reaches, when it is visible in the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CallSite {
@@ -214,7 +223,11 @@ pub struct Finding {
     /// Why the finding is classified as it is, and what to do.
     pub reason: String,
     /// Notes that travel with the model or its replacement (parameter changes, caveats).
+    /// Sources the rules table cites are named by their short names, never by key.
     pub notes: Vec<String>,
+    /// The sources of the rules table that the notes and the reason cite, each once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<CitedSource>,
     /// True when this run wrote the fix to disk.
     pub applied: bool,
     /// True when the replacement needs a geography prefix and nothing in the file or the

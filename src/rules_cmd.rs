@@ -386,7 +386,7 @@ fn show(rules: &Rules, m: &Model, opts: &ResolveOptions) -> String {
     if !m.replacements.is_empty() {
         let _ = writeln!(out, "  replacements:");
         for r in &m.replacements {
-            let source = r.source.as_deref().unwrap_or("-");
+            let source = r.source.as_deref().map_or("-".into(), |s| rules.cite(s));
             let _ = writeln!(out, "    {} ({}, {source})", r.id, r.provenance.as_str());
         }
     }
@@ -408,16 +408,26 @@ fn show(rules: &Rules, m: &Model, opts: &ResolveOptions) -> String {
         }
     }
     for note in &m.notes {
-        let _ = writeln!(out, "  note: {note}");
+        let _ = writeln!(out, "  note: {}", rules.cite(note));
     }
+    // Where the keys are defined: the key that `citation` uses, the short name that every
+    // other line shows, the links and the description.
     if !m.sources.is_empty() {
         let _ = writeln!(out, "  sources:");
         for key in &m.sources {
-            let _ = writeln!(
-                out,
-                "    {key}: {}",
-                rules.source(key).unwrap_or("(not described)")
-            );
+            let Some(source) = rules.source(key) else {
+                let _ = writeln!(out, "    {key}: (not described)");
+                continue;
+            };
+            let links = if source.urls.is_empty() {
+                " (no URL)".to_string()
+            } else {
+                format!(" — {}", source.urls.join(" , "))
+            };
+            let _ = writeln!(out, "    {key}: {}{links}", source.name);
+            if let Some(d) = source.description.as_ref().filter(|d| **d != source.name) {
+                let _ = writeln!(out, "        {d}");
+            }
         }
     }
     if let Some(c) = &m.citation {

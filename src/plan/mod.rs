@@ -334,6 +334,7 @@ fn judge(
         fix: None,
         reason: String::new(),
         notes: Vec::new(),
+        sources: Vec::new(),
         applied: false,
         wants_region: false,
     };
@@ -385,7 +386,11 @@ fn judge(
     finding.legacy_date = status.legacy_date;
     finding.extended_access_date = status.extended_access_date;
     finding.eol_date = status.eol_date;
-    finding.notes = model.notes.clone();
+    finding.notes = model
+        .notes
+        .iter()
+        .map(|note| cite(&mut finding, rules, note))
+        .collect();
     if status.state == State::Active {
         finding.lifecycle = describe_status(&status);
         finding.safety = None;
@@ -528,7 +533,7 @@ fn migrate(
     }
     let resolution = rules.resolve(&model.id, resolve);
     let Some(target) = &resolution.target else {
-        finding.reason = no_target_reason(&resolution);
+        finding.reason = no_target_reason(finding, rules, &resolution);
         return;
     };
     let Some(target_model) = rules.get(&target.id) else {
@@ -548,7 +553,13 @@ fn migrate(
         eol_date: target.status.eol_date,
         via,
     };
-    add_target_notes(finding, target, target_model, &resolution.alternatives);
+    add_target_notes(
+        finding,
+        rules,
+        target,
+        target_model,
+        &resolution.alternatives,
+    );
 
     if r.split {
         templates::rewrite_base(finding, r, base, info, target_model);
@@ -691,7 +702,26 @@ fn never_rewritten(model: &Model, r: &ModelRef) -> Option<String> {
     None
 }
 
-fn no_target_reason(resolution: &crate::rules::Resolution) -> String {
+/// Text of the rules table (a note, a replacement's `source`) as the finding shows it: source
+/// keys become the sources' short names ([`Rules::cite`]), and the cited sources are listed
+/// on the finding (with their links, for JSON and the pull-request body).
+fn cite(finding: &mut Finding, rules: &Rules, text: &str) -> String {
+    for (_, source) in rules.cited_sources(text) {
+        if !finding.sources.iter().any(|s| s.name == source.name) {
+            finding.sources.push(crate::finding::CitedSource {
+                name: source.name.clone(),
+                urls: source.urls.clone(),
+            });
+        }
+    }
+    rules.cite(text)
+}
+
+fn no_target_reason(
+    finding: &mut Finding,
+    rules: &Rules,
+    resolution: &crate::rules::Resolution,
+) -> String {
     let mut reason = if resolution.dead_end() {
         let chain: Vec<String> = resolution
             .chain
@@ -709,9 +739,12 @@ fn no_target_reason(resolution: &crate::rules::Resolution) -> String {
         "no official replacement (AWS published none)".to_string()
     };
     if let Some(s) = &resolution.suggestion {
-        let source = s.source.as_deref().unwrap_or("unsourced");
+        let source = match s.source.as_deref() {
+            Some(text) => cite(finding, rules, text),
+            None => "unsourced".to_string(),
+        };
         reason.push_str(&format!(
-            "; suggested: `{}` ({source}; followed unless --official-only)",
+            "; suggested: `{}`, followed unless --official-only ({source})",
             s.id
         ));
     }
@@ -808,7 +841,13 @@ pub fn describe_status(status: &Status) -> String {
     }
 }
 
-fn add_target_notes(finding: &mut Finding, target: &Hop, model: &Model, alternatives: &[String]) {
+fn add_target_notes(
+    finding: &mut Finding,
+    rules: &Rules,
+    target: &Hop,
+    model: &Model,
+    alternatives: &[String],
+) {
     if target.status.state == State::Legacy {
         let eol = target
             .status
@@ -830,6 +869,7 @@ fn add_target_notes(finding: &mut Finding, target: &Hop, model: &Model, alternat
         ));
     }
     for note in &model.notes {
+        let note = cite(finding, rules, note);
         finding.notes.push(format!("{}: {note}", model.id));
     }
 }
@@ -1217,6 +1257,54 @@ lifecycle = [
         assert!(f.notes.iter().any(|n| n.contains("itself legacy")));
         assert!(f.notes.iter().any(|n| n.contains("temperature")));
         assert_eq!((f.line, f.column), (1, 6));
+    }
+
+    /// Notes and reasons from the embedded table name their sources, never by key, and the
+    /// finding lists the sources it cites with their links.
+    #[test]
+    fn notes_and_reasons_name_their_sources() {
+        let rules = crate::rules::load_default().unwrap();
+        let mut options = options_on("2026-11-21");
+        let src = "m = 'us.anthropic.claude-3-5-sonnet-20240620-v1:0'\n";
+        let f = plan_file(src, Language::Python, &rules, &options)
+            .findings
+            .remove(0);
+        assert!(
+            f.notes.contains(&"anthropic.claude-sonnet-4-6: Returns HTTP 400 when both temperature and top_p are set (source: GitHub reports: temperature and top_p rejected together).".to_string()),
+            "{:#?}",
+            f.notes
+        );
+        let names: Vec<&str> = f.sources.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "OpenRouter: Claude 4.7 migration guide",
+                "GitHub reports: temperature and top_p rejected together"
+            ]
+        );
+        assert!(f.sources[0].urls[0].starts_with("https://openrouter.ai/"));
+
+        options.resolve.official_only = true;
+        let src = "m = 'anthropic.claude-3-haiku-20240307-v1:0'\n";
+        let f = plan_file(src, Language::Python, &rules, &options)
+            .findings
+            .remove(0);
+        assert!(
+            f.reason.ends_with("suggested: `anthropic.claude-haiku-4-5-20251001-v1:0`, followed unless --official-only (sources: GAISe model registry; awslabs/startups model-lifecycle reference PR#307)"),
+            "{}",
+            f.reason
+        );
+        assert!(
+            f.sources
+                .iter()
+                .any(|s| s.name == "GAISe model registry" && s.urls.is_empty())
+        );
+        for text in f.notes.iter().chain([&f.reason]) {
+            assert!(
+                crate::rules::cite::source_keys_in(text).is_empty(),
+                "{text}"
+            );
+        }
     }
 
     /// Claude 3 Haiku's notices name four Regions: sa-east-1 is unknown, not "EOL on the

@@ -18,7 +18,9 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::schema::{LifecycleEntry, ModelEntry, PolicyEntry, RulesFile};
-use super::{DEFAULT_RULES, DEFAULT_RULES_NAME, Lifecycle, Model, Replacement, Rules, Settings};
+use super::{
+    DEFAULT_RULES, DEFAULT_RULES_NAME, Lifecycle, Model, Replacement, Rules, Settings, Source,
+};
 use crate::extract::line_col;
 
 /// The only schema version this build reads.
@@ -120,7 +122,9 @@ pub fn load_sources(sources: &[(&str, &str)]) -> Result<Rules, RulesError> {
                 geo_prefixes.push(g.get_ref().clone());
             }
         }
-        citations.extend(p.file.sources.clone());
+        for (key, entry) in &p.file.sources {
+            citations.insert(key.clone(), source(p, key, entry)?);
+        }
     }
     let mut not_models = BTreeMap::new();
     for p in &parsed {
@@ -213,6 +217,66 @@ pub fn load_sources(sources: &[(&str, &str)]) -> Result<Rules, RulesError> {
         .with_settings(settings)
         .with_not_models(not_models)
         .with_reviewed(reviewed))
+}
+
+/// One `[sources]` entry: a table with a non-empty `name`, an optional `url` (a string or an
+/// array of strings) and an optional `description`; or one string, the old form, read by
+/// [`Source::from_text`] (its name derived from it).
+fn source(p: &Parsed, key: &str, entry: &Spanned<toml::Value>) -> Result<Source, RulesError> {
+    const SHAPE: &str =
+        "write it as a table with `name` (a short name shown in reports), `url` and `description`";
+    let fail = |message: String| Err(p.error(entry.span(), format!("source `{key}`: {message}")));
+    let table = match entry.get_ref() {
+        toml::Value::String(text) => return Ok(Source::from_text(key, text)),
+        toml::Value::Table(table) => table,
+        other => return fail(format!("found {}, not a table; {SHAPE}", other.type_str())),
+    };
+    let text = |field: &str| match table.get(field) {
+        None => Ok(None),
+        Some(toml::Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.trim().to_string())),
+        Some(_) => Err(format!("`{field}` must be a non-empty string")),
+    };
+    if let Some(unknown) = table
+        .keys()
+        .find(|k| !["name", "url", "description"].contains(&k.as_str()))
+    {
+        return fail(format!("unknown key `{unknown}`; {SHAPE}"));
+    }
+    let name = match text("name") {
+        Ok(Some(name)) => name,
+        Ok(None) => return fail(format!("no `name`; {SHAPE}")),
+        Err(e) => return fail(e),
+    };
+    let description = match text("description") {
+        Ok(d) => d,
+        Err(e) => return fail(e),
+    };
+    let urls = match table.get("url") {
+        None => Vec::new(),
+        Some(toml::Value::String(url)) => vec![url.clone()],
+        Some(toml::Value::Array(items)) => {
+            let urls: Vec<String> = items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect();
+            if urls.len() != items.len() {
+                return fail("`url` must be a string or an array of strings".into());
+            }
+            urls
+        }
+        Some(_) => return fail("`url` must be a string or an array of strings".into()),
+    };
+    if let Some(bad) = urls
+        .iter()
+        .find(|u| !u.starts_with("https://") && !u.starts_with("http://"))
+    {
+        return fail(format!("`url` `{bad}` is not an http(s) link"));
+    }
+    Ok(Source {
+        name,
+        urls,
+        description,
+    })
 }
 
 /// The file and span of the last `[[model]]` table that writes `id`, for errors found after
@@ -916,5 +980,89 @@ mod tests {
         assert!(rules.is_family_prefix("anthropic.claude-3-haiku"));
         assert!(!rules.is_family_prefix("anthropic.claude-3-haiku-20240307-v1:0"));
         assert!(!rules.is_family_prefix("anthropic.claude-4"));
+    }
+
+    #[test]
+    fn sources_are_tables_with_a_name_and_links() {
+        let rules = load_from_str(
+            &format!(
+                "{HEAD}[sources.S1]\nname = \"AWS lifecycle page\"\nurl = \"https://a.example/\"\n\
+                 description = \"snapshot 2025\"\n[sources]\nS2 = {{ name = \"Two\", url = [\"https://b.example/1\", \"https://b.example/2\"] }}\n"
+            ),
+            "r.toml",
+        )
+        .unwrap();
+        let s1 = rules.source("S1").unwrap();
+        assert_eq!(
+            (
+                s1.name.as_str(),
+                s1.urls.as_slice(),
+                s1.description.as_deref()
+            ),
+            (
+                "AWS lifecycle page",
+                &["https://a.example/".to_string()][..],
+                Some("snapshot 2025")
+            )
+        );
+        assert_eq!(rules.source("S2").unwrap().urls.len(), 2);
+        assert_eq!(
+            rules.cite("x (S1, S2)."),
+            "x (sources: AWS lifecycle page; Two)."
+        );
+    }
+
+    #[test]
+    fn malformed_sources_point_at_the_entry() {
+        let e = err(&format!(
+            "{HEAD}[sources]\nS1 = {{ url = \"https://a.example/\" }}\n"
+        ));
+        assert!(e.starts_with("r.toml:4:6: source `S1`: no `name`"), "{e}");
+        let e = err(&format!(
+            "{HEAD}[sources]\nS1 = {{ name = \"A\", link = \"x\" }}\n"
+        ));
+        assert!(e.contains("source `S1`: unknown key `link`"), "{e}");
+        let e = err(&format!(
+            "{HEAD}[sources]\nS1 = {{ name = \"A\", url = \"docs.aws\" }}\n"
+        ));
+        assert!(e.contains("`url` `docs.aws` is not an http(s) link"), "{e}");
+        let e = err(&format!(
+            "{HEAD}[sources]\nS1 = {{ name = \"A\", url = [1] }}\n"
+        ));
+        assert!(
+            e.contains("`url` must be a string or an array of strings"),
+            "{e}"
+        );
+        let e = err(&format!("{HEAD}[sources]\nS1 = {{ name = \" \" }}\n"));
+        assert!(e.contains("`name` must be a non-empty string"), "{e}");
+        let e = err(&format!("{HEAD}[sources]\nS1 = 7\n"));
+        assert!(e.contains("source `S1`: found integer, not a table"), "{e}");
+    }
+
+    /// An overlay written before sources had names still loads: its string is the
+    /// description, its links the URLs, its first clause the name; and an overlay's source
+    /// replaces the table's source of the same key.
+    #[test]
+    fn old_style_string_sources_still_load() {
+        let base = format!(
+            "{HEAD}[sources.S1]\nname = \"Base\"\nurl = \"https://a.example/\"\n[[model]]\nid = \"a.b-1\"\nnotes = [\"Rejects top_k (S1).\"]\n"
+        );
+        let overlay = "schema_version = 1\n[sources]\nS1 = \"Our model policy, 2026 — https://wiki.example/models\"\n\
+                       T1 = \"Platform team decision\"\n";
+        let rules = load_sources(&[(&base, "base.toml"), (overlay, "o.toml")]).unwrap();
+        let s1 = rules.source("S1").unwrap();
+        assert_eq!(s1.name, "Our model policy");
+        assert_eq!(s1.urls, ["https://wiki.example/models"]);
+        assert_eq!(s1.description.as_deref(), Some("Our model policy, 2026"));
+        assert_eq!(rules.source("T1").unwrap().name, "Platform team decision");
+        let note = &rules.get("a.b-1").unwrap().notes[0];
+        assert_eq!(
+            note, "Rejects top_k (S1).",
+            "the model keeps the text as written"
+        );
+        assert_eq!(
+            rules.cite(note),
+            "Rejects top_k (source: Our model policy)."
+        );
     }
 }

@@ -6,7 +6,8 @@
 //! [`lifecycle`] derives a model's state from its dates (so a hook starts failing on the day
 //! a model turns legacy without anyone editing the table); [`resolve`] follows replacement
 //! chains to the first model that is still callable; [`import`] compares saved AWS listings
-//! (`list-foundation-models`, `list-inference-profiles`) with the table and builds an overlay.
+//! (`list-foundation-models`, `list-inference-profiles`) with the table and builds an overlay;
+//! [`cite`] turns the source keys rows cite (`S20`) into the sources' short names for users.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model_ref::Grammar;
 
+pub mod cite;
 pub mod import;
 pub mod lifecycle;
 pub mod load;
@@ -24,6 +26,7 @@ pub mod schema;
 #[cfg(test)]
 mod table_checks;
 
+pub use cite::Source;
 pub use lifecycle::Status;
 pub use load::{RulesError, load_default, load_with_overlays};
 pub use resolve::{Resolution, ResolveOptions};
@@ -278,7 +281,7 @@ pub struct Rules {
     models: Vec<Model>,
     index: HashMap<String, usize>,
     geo_prefixes: Vec<String>,
-    sources: BTreeMap<String, String>,
+    sources: BTreeMap<String, Source>,
     grammar: Grammar,
     /// Sorted IDs, for the "is this a strict prefix of a known ID" question.
     sorted_ids: Vec<String>,
@@ -332,7 +335,7 @@ impl Rules {
     pub(crate) fn new(
         models: Vec<Model>,
         geo_prefixes: Vec<String>,
-        sources: BTreeMap<String, String>,
+        sources: BTreeMap<String, Source>,
     ) -> Rules {
         let index = models
             .iter()
@@ -438,14 +441,35 @@ impl Rules {
             .collect()
     }
 
-    /// Every source key with its citation.
-    pub fn sources(&self) -> &BTreeMap<String, String> {
+    /// Every source key with what it stands for.
+    pub fn sources(&self) -> &BTreeMap<String, Source> {
         &self.sources
     }
 
-    /// Citation of a source key.
-    pub fn source(&self, key: &str) -> Option<&str> {
-        self.sources.get(key).map(String::as_str)
+    /// The source a key stands for.
+    pub fn source(&self, key: &str) -> Option<&Source> {
+        self.sources.get(key)
+    }
+
+    /// Text of the table (a note, a replacement's `source`) as users read it: every source
+    /// key this table defines replaced by the source's short name, `(S20)` by
+    /// `(source: NAME)` (see [`cite::cite`]). Every note and reason that reaches a report
+    /// goes through here once; `citation` stays with its keys (`rules show` lists them).
+    pub fn cite(&self, text: &str) -> String {
+        cite::cite(text, |key| self.source(key).map(|s| s.name.as_str()))
+    }
+
+    /// The sources `text` cites by a key this table defines, in order, each once.
+    pub fn cited_sources<'a>(&'a self, text: &'a str) -> Vec<(&'a str, &'a Source)> {
+        let mut out: Vec<(&str, &Source)> = Vec::new();
+        for key in cite::source_keys_in(text) {
+            if let Some(source) = self.source(key)
+                && !out.iter().any(|(k, _)| *k == key)
+            {
+                out.push((key, source));
+            }
+        }
+        out
     }
 
     /// The model-ID grammar built from this table's providers and prefixes.

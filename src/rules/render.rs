@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 
 use super::load::SCHEMA_VERSION;
-use super::{Endpoint, Kind, Lifecycle, Model, Replacement, Rules};
+use super::{Endpoint, Kind, Lifecycle, Model, Replacement, Rules, Source};
 
 /// The comment that opens every rendered table (the embedded one and a company's own).
 pub const HEADER: &str = "\
@@ -81,6 +81,26 @@ fn replacement(out: &mut String, r: &Replacement) {
     let _ = writeln!(out, "provenance = {}", string(r.provenance.as_str()));
     if let Some(source) = &r.source {
         let _ = writeln!(out, "source = {}", string(source));
+    }
+}
+
+/// One `[sources.KEY]` table: the short name, the link (an array when there are several)
+/// and the description. An old-style string source is written in this form, with the name
+/// it was given on loading.
+fn source(out: &mut String, key: &str, s: &Source) {
+    let _ = writeln!(out, "\n[sources.{}]", bare_key(key));
+    let _ = writeln!(out, "name = {}", string(&s.name));
+    match s.urls.as_slice() {
+        [] => {}
+        [url] => {
+            let _ = writeln!(out, "url = {}", string(url));
+        }
+        urls => {
+            let _ = writeln!(out, "url = {}", array(urls));
+        }
+    }
+    if let Some(d) = &s.description {
+        let _ = writeln!(out, "description = {}", string(d));
     }
 }
 
@@ -152,14 +172,10 @@ pub fn render(rules: &Rules) -> String {
         let _ = writeln!(out, "reviewed = {day}");
     }
     let _ = writeln!(out, "geo_prefixes = {}", array(rules.geo_prefixes()));
-    let sources = rules.sources();
-    if !sources.is_empty() {
-        out.push_str("\n[sources]\n");
-        let mut keys: Vec<(&String, &String)> = sources.iter().collect();
-        keys.sort_by_key(|(key, _)| natural_key(key));
-        for (key, citation) in keys {
-            let _ = writeln!(out, "{} = {}", bare_key(key), string(citation));
-        }
+    let mut sources: Vec<(&String, &Source)> = rules.sources().iter().collect();
+    sources.sort_by_key(|(key, _)| natural_key(key));
+    for (key, s) in sources {
+        source(&mut out, key, s);
     }
     let not_models = rules.not_models();
     if !not_models.is_empty() {
@@ -202,9 +218,9 @@ schema_version = 1
 geo_prefixes = ["us", "global"]
 
 [sources]
-S10 = "ten"
-S1 = "AWS — https://docs.aws.amazon.com/"
-"odd key" = "quoted \"text\""
+S10 = { name = "Ten", url = ["https://a.example/1", "https://a.example/2"], description = "the tenth" }
+S1 = "AWS lifecycle page, 2025 — https://docs.aws.amazon.com/"
+"odd key" = { name = "quoted \"text\"" }
 S2 = "two"
 
 [not_models]
@@ -238,11 +254,21 @@ rejects_together = ["temperature", "top_p"]
 schema_version = 1
 geo_prefixes = ["us", "global"]
 
-[sources]
-S1 = "AWS — https://docs.aws.amazon.com/"
-S2 = "two"
-S10 = "ten"
-"odd key" = 'quoted "text"'
+[sources.S1]
+name = "AWS lifecycle page"
+url = "https://docs.aws.amazon.com/"
+description = "AWS lifecycle page, 2025"
+
+[sources.S2]
+name = "two"
+
+[sources.S10]
+name = "Ten"
+url = ["https://a.example/1", "https://a.example/2"]
+description = "the tenth"
+
+[sources."odd key"]
+name = 'quoted "text"'
 
 [not_models]
 "anthropic.claude:1" = "prompt router"
@@ -300,6 +326,7 @@ source = "S1"
         for m in rules.models() {
             assert_eq!(again.get(&m.id), Some(m));
         }
+        assert_eq!(again.sources(), rules.sources());
         assert_eq!(render(&again), text);
     }
 

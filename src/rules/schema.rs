@@ -25,9 +25,11 @@ pub struct RulesFile {
     /// Geography prefixes of system-defined inference profiles.
     #[serde(default)]
     pub geo_prefixes: Vec<Spanned<String>>,
-    /// Source key → citation.
+    /// Source key → what it stands for: a table `{ name, url, description }` (read by
+    /// [`super::load`], which names the file, line and column of a malformed entry), or, in
+    /// the old form still accepted from overlays, one string (see [`super::Source::from_text`]).
     #[serde(default)]
-    pub sources: BTreeMap<String, String>,
+    pub sources: BTreeMap<String, Spanned<toml::Value>>,
     /// Strings shaped like model IDs that name no model (prompt-router IDs such as
     /// `anthropic.claude:1`) → what they are. Never reported.
     #[serde(default)]

@@ -10,11 +10,12 @@
 //! accepts but the table must not contain. The list is mirrored in `rules/README.md`,
 //! "Checks `cargo test` performs".
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 
+use super::cite::source_keys_in;
 use super::load::{is_well_formed_id, load_default};
 use super::schema::RulesFile;
 use super::{DEFAULT_RULES, Endpoint, Kind, Lifecycle, Model, Provenance, Rules, State, lifecycle};
@@ -61,40 +62,6 @@ fn model<'a>(rules: &'a Rules, id: &str) -> &'a Model {
     rules
         .get(id)
         .unwrap_or_else(|| panic!("`{id}` is not in the table (the loader should have said so)"))
-}
-
-/// Source keys (`S1`, `S17`) named in free text: an `S` at a word start followed by one or
-/// more digits and a word end. `S7-n/a` ("S7 does not apply to this row") is not a citation.
-fn source_keys_in(text: &str) -> Vec<String> {
-    let bytes = text.as_bytes();
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let mut keys = Vec::new();
-    for (i, _) in text.match_indices('S') {
-        if i > 0 && word(bytes[i - 1]) {
-            continue;
-        }
-        let digits = bytes[i + 1..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-        let end = i + 1 + digits;
-        if digits == 0 || bytes.get(end).is_some_and(|&b| word(b)) {
-            continue;
-        }
-        if text[end..].starts_with("-n/a") {
-            continue;
-        }
-        keys.push(text[i..end].to_string());
-    }
-    keys
-}
-
-#[test]
-fn source_keys_are_found_in_text() {
-    assert_eq!(
-        source_keys_in("lifecycle:S1(name \"x\"); id:S6,S9; S7-n/a; S17, S10 PR#307; SS2 S3x"),
-        ["S1", "S6", "S9", "S17", "S10"]
-    );
 }
 
 /// 1. The table loads (every loader check passes) and the table's own grammar reads each ID
@@ -392,13 +359,13 @@ fn every_cited_source_key_is_defined() {
     let rules = rules();
     let mut problems = Vec::new();
     for m in rules.models() {
-        let cited = m.sources.iter().cloned().chain(
+        let cited = m.sources.iter().map(String::as_str).chain(
             m.replacements
                 .iter()
                 .flat_map(|r| source_keys_in(r.source.as_deref().unwrap_or_default())),
         );
         for key in cited.collect::<BTreeSet<_>>() {
-            if rules.source(&key).is_none() {
+            if rules.source(key).is_none() {
                 problems.push(format!(
                     "`{}`: cites source `{key}`, which `[sources]` does not define; add it or fix the key",
                     m.id
@@ -420,8 +387,11 @@ fn row_sources_list_every_key_the_row_cites() {
             .iter()
             .chain(&m.notes)
             .chain(m.replacements.iter().filter_map(|r| r.source.as_ref()));
-        let named: BTreeSet<String> = texts.flat_map(|t| source_keys_in(t)).collect();
-        let missing: Vec<&String> = named.iter().filter(|k| !m.sources.contains(k)).collect();
+        let named: BTreeSet<&str> = texts.flat_map(|t| source_keys_in(t)).collect();
+        let missing: Vec<&str> = named
+            .into_iter()
+            .filter(|k| !m.sources.iter().any(|s| s == k))
+            .collect();
         if !missing.is_empty() {
             problems.push(format!(
                 "`{}`: cites {missing:?} in its citation, notes or replacements but not in `sources`; add them to `sources`",
@@ -436,11 +406,11 @@ fn row_sources_list_every_key_the_row_cites() {
 #[test]
 fn every_defined_source_is_cited() {
     let rules = rules();
-    let cited: HashSet<String> = rules
+    let cited: HashSet<&str> = rules
         .models()
         .iter()
         .flat_map(|m| {
-            m.sources.iter().cloned().chain(
+            m.sources.iter().map(String::as_str).chain(
                 m.replacements
                     .iter()
                     .flat_map(|r| source_keys_in(r.source.as_deref().unwrap_or_default())),
@@ -450,24 +420,97 @@ fn every_defined_source_is_cited() {
     let problems = raw()
         .sources
         .keys()
-        .filter(|k| !cited.contains(*k))
+        .filter(|k| !cited.contains(k.as_str()))
         .map(|k| format!("`[sources]` key `{k}` is cited by no model; remove it"))
         .collect();
     check("every source must be cited", problems);
 }
 
-/// 7d. Every `[sources]` citation has a link (`https://`) or says "no URL given".
+/// 7d. Every source has a link (`url`) or its `description` says "no URL given".
 #[test]
 fn every_source_has_a_url_or_says_none_was_given() {
-    let problems = raw()
-        .sources
+    let problems = rules()
+        .sources()
         .iter()
-        .filter(|(_, c)| !c.contains("https://") && !c.contains(NO_URL))
+        .filter(|(_, s)| {
+            s.urls.is_empty() && !s.description.as_deref().unwrap_or_default().contains(NO_URL)
+        })
         .map(|(k, _)| {
-            format!("`[sources]` `{k}`: add its `https://` URL, or write \"{NO_URL}\" when there is none")
+            format!("`[sources.{k}]`: add its `url`, or write \"{NO_URL}\" in its `description` when there is none")
         })
         .collect();
     check("every source must have a URL", problems);
+}
+
+/// The longest short name of a source: it stands inside every note that cites the source.
+const MAX_SOURCE_NAME: usize = 60;
+
+/// 7f. Every source is written as a table with a short human `name` (not the old one-string
+///     form, whose name the loader would derive): at most [`MAX_SOURCE_NAME`] characters,
+///     without `;` (names in one citation are joined with it) and without a source key, each
+///     name used by one source only — reports show the name where the table writes the key.
+#[test]
+fn every_source_has_a_short_distinct_name() {
+    let mut problems = Vec::new();
+    for (key, entry) in &raw().sources {
+        if !entry
+            .get_ref()
+            .as_table()
+            .is_some_and(|t| t.contains_key("name"))
+        {
+            problems.push(format!(
+                "`[sources]` `{key}`: write it as `[sources.{key}]` with `name`, `url` and `description`"
+            ));
+        }
+    }
+    let mut names: BTreeMap<&str, &str> = BTreeMap::new();
+    for (key, source) in rules().sources() {
+        let name = source.name.as_str();
+        if name.chars().count() > MAX_SOURCE_NAME || name.contains(';') {
+            problems.push(format!(
+                "`[sources.{key}]`: name {name:?} must be at most {MAX_SOURCE_NAME} characters and have no `;`; move the detail to `description`"
+            ));
+        }
+        if !source_keys_in(name).is_empty() {
+            problems.push(format!(
+                "`[sources.{key}]`: name {name:?} contains a source key; reports would show it bare"
+            ));
+        }
+        if let Some(other) = names.insert(name, key) {
+            problems.push(format!(
+                "`[sources.{key}]` and `[sources.{other}]` are both named {name:?}; tell them apart (a date, an edition)"
+            ));
+        }
+    }
+    check("every source must have a short, distinct name", problems);
+}
+
+/// 7g. What users read has no source key: every note and replacement `source`, as a finding
+///     or `rules show` shows it ([`Rules::cite`]), names its sources instead.
+#[test]
+fn cited_notes_and_replacement_sources_show_no_key() {
+    let rules = rules();
+    let mut problems = Vec::new();
+    for m in rules.models() {
+        let texts = m
+            .notes
+            .iter()
+            .chain(m.replacements.iter().filter_map(|r| r.source.as_ref()));
+        for text in texts {
+            let shown = rules.cite(text);
+            let keys = source_keys_in(&shown);
+            if !keys.is_empty() {
+                problems.push(format!(
+                    "`{}`: {shown:?} still shows {keys:?}; define the key in `[sources]` or reword",
+                    m.id
+                ));
+            }
+        }
+    }
+    check(
+        "notes and replacement sources must name their sources",
+        problems,
+    );
 }
 
 /// 7e. Every replacement says where it comes from (`source`).
