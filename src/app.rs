@@ -287,9 +287,18 @@ pub fn execute_holding(
         repository_region: None,
         hold: hold.clone(),
     };
-    let deadline = args
-        .eol_within
-        .map(|days| as_of + chrono::Days::new(u64::from(days)));
+    let deadline = match args.eol_within {
+        Some(days) => Some(
+            as_of
+                .checked_add_days(chrono::Days::new(u64::from(days)))
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--eol-within {days} from {as_of} is past the last date this can count to"
+                    )
+                })?,
+        ),
+        None => None,
+    };
     let exclude = walk::Exclusions::new(
         rules
             .settings()

@@ -124,7 +124,7 @@ pub struct RunArgs {
 
     /// Also fail on references whose end of life is at most DAYS away (with --fail-on eol:
     /// a legacy model about to retire).
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36_500))]
     pub eol_within: Option<u32>,
 
     /// Also apply review fixes (a person must check the call sites afterwards).
@@ -153,8 +153,8 @@ pub struct RunArgs {
     #[arg(long)]
     pub hidden: bool,
 
-    /// Number of threads (default: one per core).
-    #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0)]
+    /// Number of threads, at most 256 (default: one per core).
+    #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0, value_parser = parse_threads)]
     pub threads: usize,
 
     /// When to use colors.
@@ -387,4 +387,21 @@ fn parse_prefix_pair(s: &str) -> Result<(String, String), String> {
         }
         _ => Err("expected FROM=TO, e.g. apac=jp".to_string()),
     }
+}
+
+/// The most threads `-j` accepts: far more than any machine this runs on has cores, and
+/// few enough that starting them costs nothing noticeable.
+pub const MAX_THREADS: usize = 256;
+
+/// Parse `-j N`: a number from 0 (one per core) to [`MAX_THREADS`].
+fn parse_threads(s: &str) -> Result<usize, String> {
+    let n: usize = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of threads"))?;
+    if n > MAX_THREADS {
+        return Err(format!(
+            "{n} threads is more than the {MAX_THREADS} this accepts; use 0 for one per core"
+        ));
+    }
+    Ok(n)
 }
