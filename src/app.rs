@@ -6,12 +6,14 @@ use std::sync::Mutex;
 
 use anyhow::Result;
 use bedrock_migrate::apply::{self, ApplyError};
+use bedrock_migrate::encoding::{ByteMap, TextEncoding};
 use bedrock_migrate::finding::{Finding, FindingState};
 use bedrock_migrate::plan::{self, PlanOptions};
+use bedrock_migrate::progress::{self, Counters, Ticker};
 use bedrock_migrate::region_evidence::{self, RepositoryRegion};
 use bedrock_migrate::report::{self, FileReport, Summary, text::TextOptions};
 use bedrock_migrate::rules::{self, ResolveOptions, Rules};
-use bedrock_migrate::walk::{self, SourceFile, Visit, WalkOptions};
+use bedrock_migrate::walk::{self, ExcludeSource, SourceFile, Visit, WalkOptions};
 
 use crate::cli::{ColorChoice, FailOn, Format, RulesCommon, RunArgs};
 
@@ -43,8 +45,10 @@ impl Mode {
 /// One planned file, and what rewriting it gave (diff, fix and `check --fix` modes).
 struct Planned {
     report: FileReport,
-    /// Its unified diff (diff mode).
-    diff: Option<String>,
+    /// Its unified diff (diff mode), in the file's encoding (see [`rewrite`]).
+    diff: Option<Vec<u8>>,
+    /// Diff mode: it has fixes that no patch can carry (UTF-16).
+    not_diffable: bool,
     /// Why its fixes could not be verified or written.
     rewrite_error: Option<String>,
 }
@@ -55,8 +59,13 @@ struct Gathered {
     files: Vec<Planned>,
     /// `fix -`: the text read from standard input, fixed where fixes applied.
     stdin_text: Option<String>,
+    /// `(path, message)`: `skipped: why` and the like.
     warnings: Vec<(PathBuf, String)>,
     errors: Vec<(Option<PathBuf>, String)>,
+    /// Named paths that an `exclude` glob covers (shown with -v).
+    excluded: Vec<(PathBuf, ExcludeSource)>,
+    /// Walked files skipped because no encoding reads them (warnings, counted).
+    undecodable: usize,
 }
 
 /// The name of a repository's own rules and settings file.
@@ -191,12 +200,20 @@ pub fn today() -> chrono::NaiveDate {
 pub struct Outcome {
     /// The files with references, sorted by path; `applied` is set on written fixes.
     pub reports: Vec<FileReport>,
-    /// The unified diff of every file (diff mode only).
-    pub diff: String,
+    /// The unified diff of every file (diff mode only); bytes, because the lines of a
+    /// windows-1252 file are given in windows-1252 (see [`rewrite`]).
+    pub diff: Vec<u8>,
     /// With `fix -`: the text read from standard input, fixed (or as it was).
     pub stdin_text: Option<String>,
     /// Paths that could not be read, as `path: message`.
     pub errors: Vec<String>,
+    /// Files that could not be read: the errors, and the walked files that no encoding
+    /// reads (those are warnings).
+    pub unreadable: usize,
+    /// Diff mode: files with fixes that the patch does not carry (UTF-16 text).
+    pub not_diffable: usize,
+    /// With `-v`: what was loaded and skipped, as `info:` lines.
+    pub info: Vec<String>,
     /// Files skipped on purpose, as `path: skipped: reason`.
     pub warnings: Vec<String>,
     /// Files whose fixes could not be verified or written.
@@ -244,6 +261,10 @@ pub fn execute_holding(
         .collect();
     let rules = load_rules_for(&args.rules, &config_paths)?;
     check_known_region(&rules, args.rules.region.as_deref())?;
+    let mut info = Vec::new();
+    if args.verbose {
+        info = loaded_files(&args.rules, &config_paths)?;
+    }
     let known = |flag: &str, geo: &str| -> Result<()> {
         if rules.geo_prefixes().iter().any(|g| g == geo) {
             Ok(())
@@ -299,18 +320,14 @@ pub fn execute_holding(
         ),
         None => None,
     };
-    let exclude = walk::Exclusions::new(
-        rules
-            .settings()
-            .exclude
-            .iter()
-            .map(|e| (e.base.as_path(), e.pattern.as_str())),
-    )?;
+    let exclude = walk::Exclusions::from_patterns(&rules.settings().exclude)?;
+    let counters = std::sync::Arc::new(Counters::default());
     let walk_options = WalkOptions {
         hidden: args.hidden,
         no_ignore: args.no_ignore,
         threads: args.threads,
         exclude,
+        progress: Some(std::sync::Arc::clone(&counters)),
         ..WalkOptions::default()
     };
     let stdin = paths.iter().any(|p| p.as_os_str() == "-");
@@ -320,14 +337,45 @@ pub fn execute_holding(
     let gathered = if stdin {
         gather_stdin(args, &rules, &options, mode)?
     } else {
-        gather(
+        // The progress line: on a terminal, not with -q; it is erased before anything else
+        // is printed (the run prints nothing until the walk is over).
+        let ticker = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
+            Ticker::start(
+                std::sync::Arc::clone(&counters),
+                progress::Timing::from_env(),
+                std::io::stderr(),
+            )
+        });
+        let gathered = gather(
             &paths,
             &walk_options,
             &rules,
             &options,
             mode,
             args.unsafe_fixes,
-        )
+        );
+        if let Some(ticker) = ticker {
+            ticker.finish();
+        }
+        if args.verbose {
+            for (path, by) in &gathered.excluded {
+                let file = by
+                    .file
+                    .as_deref()
+                    .map_or(String::new(), |f| format!(" in {}", relative_to_cwd(f)));
+                info.push(format!(
+                    "{}: skipped: excluded by `{}`{file}",
+                    report::display_path(path),
+                    by.pattern
+                ));
+            }
+            let (walked, parsed) = counters.get();
+            info.push(format!(
+                "{walked} {} walked, {parsed} parsed (the others hold no provider prefix such as `anthropic.`)",
+                if walked == 1 { "file" } else { "files" }
+            ));
+        }
+        gathered
     };
 
     let errors = gathered
@@ -340,13 +388,33 @@ pub fn execute_holding(
             _ => message.clone(),
         })
         .collect();
-    let warnings = gathered
-        .warnings
+    let mut warnings: Vec<(PathBuf, String)> = gathered.warnings;
+    // A path that does not exist is an error, but not a file that could not be read.
+    let unreadable = gathered
+        .errors
         .iter()
-        .map(|(path, reason)| format!("{}: skipped: {reason}", report::display_path(path)))
-        .collect();
+        .filter(|(path, _)| path.as_ref().is_none_or(|p| p.symlink_metadata().is_ok()))
+        .count()
+        + gathered.undecodable;
     let files = gathered.files;
-    let diff = files.iter().filter_map(|f| f.diff.as_deref()).collect();
+    let not_diffable = files.iter().filter(|f| f.not_diffable).count();
+    for f in files.iter().filter(|f| f.not_diffable) {
+        warnings.push((
+            PathBuf::from(&f.report.path),
+            "not in the diff: UTF-16 text cannot be applied as a text patch (git treats it as binary); `fix` rewrites it in UTF-16".into(),
+        ));
+    }
+    warnings.sort();
+    let warnings = warnings
+        .iter()
+        .map(|(path, message)| format!("{}: {message}", report::display_path(path)))
+        .collect();
+    let diff = files
+        .iter()
+        .filter_map(|f| f.diff.as_deref())
+        .flatten()
+        .copied()
+        .collect();
     let rewrite_errors = files
         .iter()
         .filter_map(|f| f.rewrite_error.clone())
@@ -356,6 +424,9 @@ pub fn execute_holding(
         diff,
         stdin_text: gathered.stdin_text,
         errors,
+        unreadable,
+        not_diffable,
+        info,
         warnings,
         rewrite_errors,
         as_of,
@@ -384,6 +455,9 @@ pub fn print(args: &RunArgs, mode: Mode, outcome: &Outcome) -> Result<u8> {
     let failed_io = outcome.failed_io();
     let deadline = outcome.deadline;
     let mut stderr = std::io::stderr().lock();
+    for message in &outcome.info {
+        writeln!(stderr, "info: {message}")?;
+    }
     for message in &outcome.errors {
         writeln!(stderr, "error: {message}")?;
     }
@@ -407,7 +481,7 @@ pub fn print(args: &RunArgs, mode: Mode, outcome: &Outcome) -> Result<u8> {
     }
 
     let mut stdout = std::io::stdout().lock();
-    let mut out = outcome.diff.clone();
+    let mut out = String::new();
     let reports = &outcome.reports;
     let summary = Summary::of(reports);
     let fails = |f: &Finding| fails(f, args.fail_on, deadline);
@@ -479,11 +553,18 @@ pub fn print(args: &RunArgs, mode: Mode, outcome: &Outcome) -> Result<u8> {
             out.push_str(&report::text::statistics(reports));
         }
     }
+    if human && !args.quiet && mode != Mode::Diff && outcome.unreadable > 0 {
+        if !out.is_empty() && nothing_after_error {
+            out.push('\n');
+        }
+        out.push_str(&unreadable_line(outcome.unreadable));
+    }
     // `fix -`: standard output carries the fixed text, so the report goes to standard error.
     let written = match &outcome.stdin_text {
         Some(text) => stderr
             .write_all(out.as_bytes())
             .and_then(|()| stdout.write_all(text.as_bytes())),
+        None if mode == Mode::Diff => stdout.write_all(&outcome.diff),
         None => stdout.write_all(out.as_bytes()),
     };
     if let Err(e) = written.and_then(|()| stdout.flush()) {
@@ -502,10 +583,37 @@ pub fn print(args: &RunArgs, mode: Mode, outcome: &Outcome) -> Result<u8> {
         .any(|f| !f.applied && fails(f));
     let code = match mode {
         Mode::Scan | Mode::Fix | Mode::Check { fix: false } => u8::from(remaining),
-        Mode::Diff => u8::from(!out.is_empty()),
+        Mode::Diff => u8::from(!outcome.diff.is_empty() || outcome.not_diffable > 0),
         Mode::Check { fix: true } => u8::from(remaining || summary.applied > 0),
     };
     Ok(if args.exit_zero { 0 } else { code })
+}
+
+/// The summary's line about files that could not be read (their reasons are on standard
+/// error).
+fn unreadable_line(n: usize) -> String {
+    let files = if n == 1 { "file" } else { "files" };
+    format!("{n} {files} could not be read (see the messages above).\n")
+}
+
+/// What `-v` says about the configuration: the file found from `paths` (or given with
+/// `--config`) and the `--rules` overlays, in the order they are layered.
+fn loaded_files(common: &RulesCommon, paths: &[PathBuf]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    out.push(match config_for(common, paths)? {
+        Some(file) if common.config.is_some() => {
+            format!("configuration: {} (--config)", relative_to_cwd(&file))
+        }
+        Some(file) => format!("configuration: {}", relative_to_cwd(&file)),
+        None if common.no_config => "configuration: none (--no-config)".to_string(),
+        None => format!(
+            "configuration: none (no {CONFIG_FILE} from the paths up to their repository root)"
+        ),
+    });
+    for file in &common.rules {
+        out.push(format!("rules: {} (--rules)", relative_to_cwd(file)));
+    }
+    Ok(out)
 }
 
 /// True when `f` makes the run fail under `--fail-on` and `--eol-within` (whose `deadline`
@@ -545,6 +653,9 @@ fn gather(
             if !once(&file.path) {
                 return;
             }
+            if let Some(counters) = &walk_options.progress {
+                counters.parsed();
+            }
             // One file's bug must not stop the run: a panic while planning or rewriting
             // it becomes an error for that file (exit 2), and the walk goes on. A rewrite
             // in progress leaves no temporary file: it is removed as the panic unwinds.
@@ -563,25 +674,30 @@ fn gather(
                 if plan.findings.is_empty() {
                     return None;
                 }
+                let mut findings = plan.findings;
+                bedrock_migrate::encoding::refuse_unencodable(&mut findings, file.encoding);
                 let mut report = FileReport {
                     path: report::display_path(&file.path),
-                    findings: plan.findings,
+                    findings,
                     syntax_error: plan.syntax_error,
+                    byte_map: ByteMap::new(&file.text, file.encoding),
                 };
-                // Files are rewritten (or diffed) here, on the walker's threads, as soon as
-                // they are planned: verification re-parses every edited file, and the text need
-                // not be kept until the walk ends.
-                let (diff, rewrite_error) = if mode.edits() {
+                // Files are rewritten (or diffed) here, on the walker's threads, as soon
+                // as they are planned: verification re-parses every edited file, and the
+                // text need not be kept until the walk ends.
+                let (mut diff, mut not_diffable, mut rewrite_error) = (None, false, None);
+                if mode.edits() {
                     match rewrite(&file, &mut report, mode, unsafe_fixes, false) {
-                        Ok(diff) => (diff, None),
-                        Err(e) => (None, Some(e.to_string())),
+                        Ok(Rewritten::Diff(bytes)) => diff = Some(bytes),
+                        Ok(Rewritten::NotDiffable) => not_diffable = true,
+                        Ok(Rewritten::Nothing | Rewritten::Text(_)) => {}
+                        Err(e) => rewrite_error = Some(e.to_string()),
                     }
-                } else {
-                    (None, None)
-                };
+                }
                 Some(Planned {
                     report,
                     diff,
+                    not_diffable,
                     rewrite_error,
                 })
             }));
@@ -599,7 +715,35 @@ fn gather(
         }
         Visit::Skipped { path, reason } => {
             if once(&path) {
-                lock(&gathered).warnings.push((path, reason));
+                lock(&gathered)
+                    .warnings
+                    .push((path, format!("skipped: {reason}")));
+            }
+        }
+        // A named file that cannot be read is an error (exit 2): the user asked for it to
+        // be checked. A walked one is skipped with a warning, as a binary file is.
+        Visit::Undecodable {
+            path,
+            reason,
+            named,
+        } => {
+            if once(&path) {
+                let mut gathered = lock(&gathered);
+                if named {
+                    gathered
+                        .errors
+                        .push((Some(path), format!("cannot be read: {reason}")));
+                } else {
+                    gathered.undecodable += 1;
+                    gathered
+                        .warnings
+                        .push((path, format!("skipped: cannot be read: {reason}")));
+                }
+            }
+        }
+        Visit::Excluded { path, by } => {
+            if once(&path) {
+                lock(&gathered).excluded.push((path, by));
             }
         }
         Visit::Error { path, message } => lock(&gathered).errors.push((path, message)),
@@ -607,6 +751,7 @@ fn gather(
     let mut g = gathered.into_inner().unwrap_or_else(|p| p.into_inner());
     g.files.sort_by(|a, b| a.report.path.cmp(&b.report.path));
     g.warnings.sort();
+    g.excluded.sort_by(|a, b| a.0.cmp(&b.0));
     g.errors.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
     g
 }
@@ -641,6 +786,7 @@ fn gather_stdin(
         path,
         language,
         text,
+        encoding: TextEncoding::Utf8,
     };
     let plan = plan::plan_file(&file.text, file.language, rules, options);
     let mut gathered = Gathered::default();
@@ -648,21 +794,25 @@ fn gather_stdin(
         path: report::display_path(&file.path),
         findings: plan.findings,
         syntax_error: plan.syntax_error,
+        byte_map: None,
     };
-    let (mut diff, mut rewrite_error) = (None, None);
+    let (mut diff, mut fixed, mut rewrite_error) = (None, None, None);
     if mode.edits() {
         match rewrite(&file, &mut report, mode, args.unsafe_fixes, true) {
-            Ok(out) => diff = out,
+            Ok(Rewritten::Diff(bytes)) => diff = Some(bytes),
+            Ok(Rewritten::Text(text)) => fixed = Some(text),
+            Ok(Rewritten::Nothing | Rewritten::NotDiffable) => {}
             Err(e) => rewrite_error = Some(e.to_string()),
         }
     }
     if matches!(mode, Mode::Fix | Mode::Check { fix: true }) {
-        gathered.stdin_text = Some(diff.take().unwrap_or_else(|| file.text.clone()));
+        gathered.stdin_text = Some(fixed.unwrap_or_else(|| file.text.clone()));
     }
     if !report.findings.is_empty() || rewrite_error.is_some() {
         gathered.files.push(Planned {
             report,
             diff,
+            not_diffable: false,
             rewrite_error,
         });
     }
@@ -775,14 +925,33 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// What [`rewrite`] gave.
+enum Rewritten {
+    /// No fix to apply, or the file was written.
+    Nothing,
+    /// Diff mode: the file's unified diff.
+    Diff(Vec<u8>),
+    /// Diff mode: the file has fixes, but it is UTF-16, which no text patch can carry.
+    NotDiffable,
+    /// Standard input: the fixed text.
+    Text(String),
+}
+
 /// Apply a file's fixes: verify, then return the diff (diff mode) or write the file.
+///
+/// A file that is not UTF-8 is written back in its own encoding. Its diff (diff mode) is
+/// made on the decoded text; for windows-1252 the lines of the hunks are then encoded in
+/// windows-1252 again (the `---`/`+++` headers stay UTF-8), which is what `git diff` prints
+/// for such a file and what `git apply` needs to match its bytes. UTF-16 text cannot be
+/// carried by a text patch at all (git sees it as binary), so those files are left out of
+/// the diff and reported.
 fn rewrite(
     file: &SourceFile,
     report: &mut FileReport,
     mode: Mode,
     unsafe_fixes: bool,
     to_stdout: bool,
-) -> Result<Option<String>, ApplyError> {
+) -> Result<Rewritten, ApplyError> {
     let edits: Vec<_> = report
         .findings
         .iter()
@@ -790,7 +959,7 @@ fn rewrite(
         .flat_map(|fix| &fix.edits)
         .collect();
     if edits.is_empty() {
-        return Ok(None);
+        return Ok(Rewritten::Nothing);
     }
     let text = &file.text;
     if let Some((edit, problem)) = edits
@@ -812,12 +981,31 @@ fn rewrite(
             error,
         });
     }
+    let unencodable = |error| ApplyError::Unencodable {
+        path: file.path.clone(),
+        error,
+    };
+    let new_bytes = file.encoding.encode(&new_text).map_err(unencodable)?;
     if mode == Mode::Diff {
-        return Ok(Some(report::diff::unified(
-            &patch_path(&file.path, &report.path),
-            text,
-            &new_text,
-        )));
+        let diff = report::diff::unified(&patch_path(&file.path, &report.path), text, &new_text);
+        return Ok(match file.encoding {
+            TextEncoding::Utf8 => Rewritten::Diff(diff.into_bytes()),
+            TextEncoding::Utf16Le | TextEncoding::Utf16Be => Rewritten::NotDiffable,
+            TextEncoding::Windows1252 => {
+                let headers = diff
+                    .match_indices('\n')
+                    .nth(1)
+                    .map_or(diff.len(), |(i, _)| i + 1);
+                let mut bytes = diff.as_bytes()[..headers].to_vec();
+                bytes.extend_from_slice(
+                    &file
+                        .encoding
+                        .encode(&diff[headers..])
+                        .map_err(unencodable)?,
+                );
+                Rewritten::Diff(bytes)
+            }
+        });
     }
     if to_stdout {
         for finding in &mut report.findings {
@@ -825,13 +1013,15 @@ fn rewrite(
                 finding.applied = true;
             }
         }
-        return Ok(Some(new_text));
+        return Ok(Rewritten::Text(new_text));
     }
-    apply::write_atomic(&file.path, text, &new_text)?;
+    // The file's bytes as read: decoding was checked to give them back exactly.
+    let original = file.encoding.encode(text).map_err(unencodable)?;
+    apply::write_atomic_bytes(&file.path, &original, &new_bytes)?;
     for finding in &mut report.findings {
         if finding.applicable_fix(unsafe_fixes).is_some() {
             finding.applied = true;
         }
     }
-    Ok(None)
+    Ok(Rewritten::Nothing)
 }

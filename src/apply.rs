@@ -44,6 +44,15 @@ pub enum ApplyError {
         /// The file.
         path: PathBuf,
     },
+    /// The rewritten text holds a character that the file's encoding cannot represent
+    /// (see [`crate::encoding`]); the file is left as it was.
+    #[error("{path}: not written: {error} (the file's encoding)")]
+    Unencodable {
+        /// The file.
+        path: PathBuf,
+        /// The character and the encoding.
+        error: crate::encoding::Unencodable,
+    },
     /// The file is read-only.
     #[error("{path}: not written: the file is read-only")]
     ReadOnly {
@@ -124,6 +133,12 @@ fn syntax_error(language: Language, text: &str) -> Option<SyntaxError> {
 /// it is read-only: a read-only file is a statement that it must not be edited. A symlink is
 /// followed, so the link stays a link and its target is updated.
 pub fn write_atomic(path: &Path, original: &str, new_text: &str) -> Result<(), ApplyError> {
+    write_atomic_bytes(path, original.as_bytes(), new_text.as_bytes())
+}
+
+/// [`write_atomic`] for text already encoded (a file in UTF-16 or windows-1252 is written
+/// back in its own encoding).
+pub fn write_atomic_bytes(path: &Path, original: &[u8], new_text: &[u8]) -> Result<(), ApplyError> {
     use std::os::unix::fs::MetadataExt;
     let io = |source| ApplyError::Io {
         path: path.to_path_buf(),
@@ -131,7 +146,7 @@ pub fn write_atomic(path: &Path, original: &str, new_text: &str) -> Result<(), A
     };
     let target = fs::canonicalize(path).map_err(io)?;
     let current = fs::read(&target).map_err(io)?;
-    if current != original.as_bytes() {
+    if current != original {
         return Err(ApplyError::Changed {
             path: path.to_path_buf(),
         });
@@ -156,7 +171,7 @@ pub fn write_atomic(path: &Path, original: &str, new_text: &str) -> Result<(), A
         }
         Err(e) => return Err(io(e)),
     };
-    temp.write_all(new_text.as_bytes()).map_err(io)?;
+    temp.write_all(new_text).map_err(io)?;
     temp.as_file().sync_all().map_err(io)?;
     fs::set_permissions(temp.path(), metadata.permissions()).map_err(io)?;
     // Keep the owner when running as root over other users' files; for anyone else this can
@@ -167,12 +182,12 @@ pub fn write_atomic(path: &Path, original: &str, new_text: &str) -> Result<(), A
 }
 
 /// Overwrite `path` in place (truncate, write, sync).
-fn write_in_place(path: &Path, new_text: &str) -> std::io::Result<()> {
+fn write_in_place(path: &Path, new_text: &[u8]) -> std::io::Result<()> {
     let mut file = fs::OpenOptions::new()
         .write(true)
         .truncate(true)
         .open(path)?;
-    file.write_all(new_text.as_bytes())?;
+    file.write_all(new_text)?;
     file.sync_all()
 }
 

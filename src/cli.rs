@@ -161,9 +161,15 @@ pub struct RunArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// Print findings only: no summary, no warnings.
+    /// Print findings only: no summary, no warnings, no progress line.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Also say which configuration and rules files were loaded, which named files were
+    /// excluded and by which glob, and how many files were walked and parsed (on standard
+    /// error, as `info:` lines).
+    #[arg(short, long, conflicts_with = "quiet")]
+    pub verbose: bool,
 }
 
 /// `check` options.

@@ -33,10 +33,12 @@
 
 pub mod apply;
 pub mod callsite;
+pub mod encoding;
 pub mod extract;
 pub mod finding;
 pub mod model_ref;
 pub mod plan;
+pub mod progress;
 pub mod region_evidence;
 pub mod report;
 pub mod rules;

@@ -7,20 +7,27 @@
 //! `amazon.`, …) decides whether it is parsed at all. On a typical repository almost every
 //! file stops there, which is what keeps a scan within reach of ripgrep.
 //!
-//! Like ripgrep, the walker never skips a path given on the command line, but a pre-commit
-//! hook names every staged file, ignored or not. So, as ruff's `--force-exclude` does, the
-//! files named on the command line are checked against the ignore files and the `exclude`
-//! globs ([`Exclusions`]) here, before the walk: a vendored or generated file that a
-//! `.gitignore` or the repository's `exclude` list covers is skipped however it is reached.
+//! Like ripgrep, the walker never skips a path given on the command line for an ignore file
+//! (`.gitignore`, `.ignore`): those rules decide what the walk discovers, not what the user
+//! names (a pre-commit hook names staged files, which are tracked, ignored or not). The
+//! repository's own `exclude` globs ([`Exclusions`]) are different: they say which files the
+//! tool must leave alone, so, as with ruff's `--force-exclude`, a named file they cover is
+//! skipped too, and the walk says so ([`Visit::Excluded`]).
+//!
+//! Files are decoded by [`crate::encoding`]: UTF-8, UTF-16 with a byte-order mark, or
+//! windows-1252.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
 
+use crate::encoding::{self, TextEncoding, Undecodable};
 use crate::extract::Language;
 use crate::model_ref::Grammar;
+use crate::progress::Counters;
 
 /// Files larger than this are skipped with a warning: generated bundles and data dumps are
 /// not where model IDs are maintained, and parsing them would dominate the run.
@@ -39,6 +46,8 @@ pub struct WalkOptions {
     pub max_filesize: u64,
     /// Paths never visited, walked or named (the repository's `exclude` globs).
     pub exclude: Exclusions,
+    /// Counts every file walked (for the progress line), when set.
+    pub progress: Option<Arc<Counters>>,
 }
 
 impl Default for WalkOptions {
@@ -49,6 +58,7 @@ impl Default for WalkOptions {
             threads: 0,
             max_filesize: DEFAULT_MAX_FILESIZE,
             exclude: Exclusions::default(),
+            progress: None,
         }
     }
 }
@@ -80,6 +90,18 @@ struct ExcludeSet {
     names: GlobSet,
     /// Globs with `/`: matched against relative paths.
     paths: GlobSet,
+    /// Where each glob of `names`, then of `paths`, comes from (by index).
+    name_sources: Vec<ExcludeSource>,
+    path_sources: Vec<ExcludeSource>,
+}
+
+/// An `exclude` glob as written, and the file that lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExcludeSource {
+    /// The glob as written.
+    pub pattern: String,
+    /// The rules or configuration file that lists it, when known.
+    pub file: Option<PathBuf>,
 }
 
 impl Exclusions {
@@ -88,26 +110,64 @@ impl Exclusions {
     pub fn new<'a>(
         patterns: impl IntoIterator<Item = (&'a Path, &'a str)>,
     ) -> Result<Exclusions, globset::Error> {
+        Self::with_files(patterns.into_iter().map(|(base, p)| (base, p, None)))
+    }
+
+    /// [`Exclusions::new`] from the `exclude` globs of loaded rules files, remembering which
+    /// file lists each glob (for [`Exclusions::excluded_by`]).
+    pub fn from_patterns(
+        patterns: &[crate::rules::ExcludePattern],
+    ) -> Result<Exclusions, globset::Error> {
+        Self::with_files(
+            patterns
+                .iter()
+                .map(|e| (e.base.as_path(), e.pattern.as_str(), Some(e.file.as_path()))),
+        )
+    }
+
+    fn with_files<'a>(
+        patterns: impl IntoIterator<Item = (&'a Path, &'a str, Option<&'a Path>)>,
+    ) -> Result<Exclusions, globset::Error> {
+        type Builders = (
+            GlobSetBuilder,
+            GlobSetBuilder,
+            Vec<ExcludeSource>,
+            Vec<ExcludeSource>,
+        );
         let cwd = std::env::current_dir().unwrap_or_default();
-        let mut by_base: BTreeMap<PathBuf, (GlobSetBuilder, GlobSetBuilder)> = BTreeMap::new();
-        for (base, pattern) in patterns {
+        let mut by_base: BTreeMap<PathBuf, Builders> = BTreeMap::new();
+        for (base, pattern, file) in patterns {
             let base = normalize(&cwd.join(base));
-            let (names, paths) = by_base
-                .entry(base)
-                .or_insert_with(|| (GlobSetBuilder::new(), GlobSetBuilder::new()));
+            let (names, paths, name_sources, path_sources) =
+                by_base.entry(base).or_insert_with(|| {
+                    (
+                        GlobSetBuilder::new(),
+                        GlobSetBuilder::new(),
+                        Vec::new(),
+                        Vec::new(),
+                    )
+                });
             let (anchored, glob) = Self::compile(pattern)?;
+            let source = ExcludeSource {
+                pattern: pattern.to_string(),
+                file: file.map(Path::to_path_buf),
+            };
             if anchored {
                 paths.add(glob);
+                path_sources.push(source);
             } else {
                 names.add(glob);
+                name_sources.push(source);
             }
         }
         let mut sets = Vec::new();
-        for (base, (names, paths)) in by_base {
+        for (base, (names, paths, name_sources, path_sources)) in by_base {
             sets.push(ExcludeSet {
                 base,
                 names: names.build()?,
                 paths: paths.build()?,
+                name_sources,
+                path_sources,
             });
         }
         Ok(Exclusions { sets, cwd })
@@ -141,18 +201,26 @@ impl Exclusions {
     /// Whether `path` (a file or directory, relative to the current directory or absolute)
     /// or one of its parent directories below a glob's base is excluded.
     pub fn is_excluded(&self, path: &Path) -> bool {
+        self.excluded_by(path).is_some()
+    }
+
+    /// The glob that excludes `path` (see [`Exclusions::is_excluded`]), if one does.
+    pub fn excluded_by(&self, path: &Path) -> Option<&ExcludeSource> {
         if self.sets.is_empty() {
-            return false;
+            return None;
         }
         let path = normalize(&self.cwd.join(path));
-        self.sets.iter().any(|set| {
-            let Ok(rel) = path.strip_prefix(&set.base) else {
-                return false;
-            };
+        self.sets.iter().find_map(|set| {
+            let rel = path.strip_prefix(&set.base).ok()?;
             let mut prefix = PathBuf::new();
-            rel.components().any(|c| {
+            rel.components().find_map(|c| {
                 prefix.push(c);
-                set.names.is_match(c.as_os_str()) || set.paths.is_match(&prefix)
+                let by_name = set.names.matches(c.as_os_str());
+                if let Some(&i) = by_name.first() {
+                    return set.name_sources.get(i);
+                }
+                let by_path = set.paths.matches(&prefix);
+                by_path.first().and_then(|&i| set.path_sources.get(i))
             })
         })
     }
@@ -211,15 +279,17 @@ thread_local! {
     static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// A file that passed the prefilter and reads as UTF-8 text.
+/// A file that passed the prefilter and reads as text.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// The path as walked (relative when the user gave a relative path).
     pub path: PathBuf,
     /// Its language.
     pub language: Language,
-    /// Its whole text, byte-order mark included.
+    /// Its whole text, decoded, byte-order mark included (as U+FEFF).
     pub text: String,
+    /// The encoding of its bytes, in which a rewrite is written back.
+    pub encoding: TextEncoding,
 }
 
 /// What the walker tells its visitor about one path.
@@ -241,6 +311,22 @@ pub enum Visit {
         /// What went wrong.
         message: String,
     },
+    /// A file whose bytes are no text encoding this tool reads ([`crate::encoding`]).
+    Undecodable {
+        /// The file.
+        path: PathBuf,
+        /// Why, and where the bytes go wrong.
+        reason: String,
+        /// True when it was named on the command line.
+        named: bool,
+    },
+    /// A path named on the command line that an `exclude` glob covers: not read.
+    Excluded {
+        /// The path as named.
+        path: PathBuf,
+        /// The glob, and the file that lists it.
+        by: ExcludeSource,
+    },
 }
 
 /// Walk `paths` in parallel and call `visit` for every candidate file, skipped file and
@@ -251,19 +337,19 @@ pub fn walk(
     grammar: &Grammar,
     visit: &(dyn Fn(Visit) + Sync),
 ) {
-    // Named files (not directories) get the exclusions that the walker applies to what it
-    // finds; a path that does not exist goes on to the walker, which reports it.
-    let (dirs, files): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| p.is_dir());
-    let mut files: Vec<PathBuf> = files.into_iter().cloned().collect();
-    if !options.no_ignore && !files.is_empty() {
-        files = not_ignored(files);
+    // Named paths get the `exclude` globs that the walker applies to what it finds (not the
+    // ignore files: see the module documentation); a path that does not exist goes on to
+    // the walker, which reports it.
+    let mut roots: Vec<PathBuf> = Vec::with_capacity(paths.len());
+    for path in paths {
+        match options.exclude.excluded_by(path) {
+            Some(by) => visit(Visit::Excluded {
+                path: path.clone(),
+                by: by.clone(),
+            }),
+            None => roots.push(path.clone()),
+        }
     }
-    let roots: Vec<PathBuf> = dirs
-        .into_iter()
-        .cloned()
-        .chain(files)
-        .filter(|p| !options.exclude.is_excluded(p))
-        .collect();
     let Some((first, rest)) = roots.split_first() else {
         return;
     };
@@ -302,6 +388,9 @@ pub fn walk(
                     } else {
                         entry.file_type().is_some_and(|t| t.is_file())
                     };
+                    if is_file && let Some(counters) = &options.progress {
+                        counters.walked();
+                    }
                     if is_file
                         && let Some(v) = read_candidate(entry.path(), explicit, options, grammar)
                     {
@@ -316,86 +405,6 @@ pub fn walk(
             WalkState::Continue
         })
     });
-}
-
-/// The named `files` that no ignore file (`.gitignore`, `.ignore`, `.git/info/exclude`, the
-/// global git excludes) excludes, in their order.
-///
-/// The `ignore` crate decides this only while walking, so each file's repository (the
-/// nearest parent holding `.git`; else the current directory, or the file's own directory
-/// when it lies outside it) is walked with a filter that lets through nothing but the
-/// directories leading to the named files and the files themselves. The decision is the
-/// walker's own — nested ignore files, `!` re-includes, `.ignore` over `.gitignore`, files in
-/// an ignored directory — at the cost of reading the few directories on those paths, never
-/// the whole tree: a hook naming ten files reads about as many directories. A file that is
-/// not yielded by that walk is ignored; one that errors is kept for the real walk to report.
-fn not_ignored(files: Vec<PathBuf>) -> Vec<PathBuf> {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let mut roots: HashMap<PathBuf, PathBuf> = HashMap::new();
-    let mut groups: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
-    let mut absolute = Vec::with_capacity(files.len());
-    for file in &files {
-        let abs = normalize(&cwd.join(file));
-        let exists = std::fs::symlink_metadata(&abs).is_ok();
-        if let (true, Some(parent)) = (exists, abs.parent()) {
-            let root = roots
-                .entry(parent.to_path_buf())
-                .or_insert_with(|| {
-                    parent
-                        .ancestors()
-                        .find(|d| d.join(".git").exists())
-                        .map(Path::to_path_buf)
-                        .unwrap_or_else(|| {
-                            if abs.starts_with(&cwd) {
-                                cwd.clone()
-                            } else {
-                                parent.to_path_buf()
-                            }
-                        })
-                })
-                .clone();
-            groups.entry(root).or_default().push(abs.clone());
-        }
-        absolute.push((abs, exists));
-    }
-    let seen: std::sync::Mutex<HashSet<PathBuf>> = Default::default();
-    for (root, members) in groups {
-        let mut allowed: HashSet<PathBuf> = HashSet::new();
-        for abs in &members {
-            for a in abs.ancestors().take_while(|a| *a != root) {
-                if !allowed.insert(a.to_path_buf()) {
-                    break;
-                }
-            }
-        }
-        let mut builder = ignore_aware(&root);
-        builder
-            // Through symlinked directories too: the named path is what counts.
-            .follow_links(true)
-            // The parallel walker filters an entry before opening it (the sequential one
-            // opens every sibling directory), so one thread of it is the cheaper walk.
-            .threads(1)
-            .filter_entry(move |entry| allowed.contains(entry.path()));
-        builder.build_parallel().run(|| {
-            Box::new(|entry| {
-                let path = match entry {
-                    Ok(entry) => Some(entry.into_path()),
-                    Err(err) => error_path(&err),
-                };
-                if let Some(path) = path {
-                    seen.lock().unwrap_or_else(|p| p.into_inner()).insert(path);
-                }
-                WalkState::Continue
-            })
-        });
-    }
-    let seen = seen.into_inner().unwrap_or_else(|p| p.into_inner());
-    files
-        .into_iter()
-        .zip(absolute)
-        .filter(|(_, (abs, exists))| !exists || seen.contains(abs))
-        .map(|(file, _)| file)
-        .collect()
 }
 
 /// True for a hidden file or directory that the default walk skips.
@@ -481,32 +490,33 @@ pub fn read_candidate(
             let _ = READ_BUFFER.try_with(|buffer| *buffer.borrow_mut() = bytes);
         }
     };
-    if !grammar.may_contain_reference(&bytes) {
+    // UTF-16 is decoded before the prefilter, which looks for ASCII prefixes; every other
+    // encoding this tool reads is ASCII-compatible, so most files stop at the prefilter
+    // without being decoded.
+    let utf16 = matches!(bytes.get(..2), Some([0xFF, 0xFE] | [0xFE, 0xFF]));
+    if !utf16 && !grammar.may_contain_reference(&bytes) {
         give_back(bytes);
         return None;
     }
-    if memchr::memchr(0, &bytes).is_some() {
-        return skipped("binary file (contains NUL bytes)");
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => Some(Visit::File(SourceFile {
+    match encoding::decode(bytes) {
+        Ok((text, _)) if utf16 && !grammar.may_contain_reference(text.as_bytes()) => None,
+        Ok((text, encoding)) => Some(Visit::File(SourceFile {
             path: path.to_path_buf(),
             language,
             text,
+            encoding,
         })),
-        Err(e) => {
-            let bytes = e.as_bytes();
-            let at = e.utf8_error().valid_up_to();
-            let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
-            let line = memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
-            // The prefix is valid UTF-8 up to `at`, so the column counts characters.
-            let column = String::from_utf8_lossy(&bytes[line_start..at])
-                .chars()
-                .count()
-                + 1;
-            skipped(&format!(
-                "not valid UTF-8 (first invalid byte at line {line}, column {column}); convert it to UTF-8 to have it checked"
-            ))
+        Err((bytes, Undecodable::Binary)) => {
+            give_back(bytes);
+            skipped("binary file (contains NUL bytes)")
+        }
+        Err((bytes, Undecodable::Invalid(reason))) => {
+            give_back(bytes);
+            Some(Visit::Undecodable {
+                path: path.to_path_buf(),
+                reason,
+                named: explicit,
+            })
         }
     }
 }
@@ -603,54 +613,93 @@ mod tests {
         }
     }
 
+    /// What walking `named` (relative to `root`) visits, as sorted `kind path detail` lines.
+    fn visits(root: &Path, named: &[&str], options: &WalkOptions) -> Vec<String> {
+        let grammar = Grammar::new(&["anthropic"], &["us"]);
+        let seen = std::sync::Mutex::new(Vec::new());
+        let paths: Vec<PathBuf> = named.iter().map(|f| root.join(f)).collect();
+        let rel = |p: &Path| p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+        walk(&paths, options, &grammar, &|visit| {
+            let line = match visit {
+                Visit::File(f) => format!("file {} {}", rel(&f.path), f.encoding.name()),
+                Visit::Skipped { path, reason } => format!("skipped {} {reason}", rel(&path)),
+                Visit::Error { path, .. } => format!("error {}", rel(&path.unwrap())),
+                Visit::Undecodable { path, named, .. } => {
+                    format!("undecodable {} named={named}", rel(&path))
+                }
+                Visit::Excluded { path, by } => format!("excluded {} {}", rel(&path), by.pattern),
+            };
+            seen.lock().unwrap().push(line);
+        });
+        let mut seen = seen.into_inner().unwrap();
+        seen.sort();
+        seen
+    }
+
+    /// Named files are read whatever the ignore files say (as ripgrep does); the walk
+    /// below a named directory honours them; `exclude` globs skip named files too.
     #[test]
-    fn named_files_honour_ignore_files() {
+    fn named_files_ignore_the_ignore_files_but_not_the_excludes() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::create_dir_all(root.join(".git")).unwrap();
-        std::fs::create_dir_all(root.join("gen/keep")).unwrap();
-        std::fs::create_dir_all(root.join("src")).unwrap();
-        std::fs::write(root.join(".gitignore"), "gen/\n*.log\n!important.log\n").unwrap();
-        std::fs::write(root.join("src/.ignore"), "local.py\n").unwrap();
-        for f in [
-            "a.py",
-            "gen/b.py",
-            "gen/keep/c.py",
-            "x.log",
-            "important.log",
-            "src/local.py",
-            "src/ok.py",
-        ] {
-            std::fs::write(root.join(f), "x").unwrap();
+        std::fs::create_dir_all(root.join("gen")).unwrap();
+        std::fs::create_dir_all(root.join("vendor")).unwrap();
+        std::fs::write(root.join(".gitignore"), "gen/\n*.log\n").unwrap();
+        let text = "x = 'anthropic.claude-v2'\n";
+        for f in ["a.py", "gen/b.py", "x.log", "vendor/c.py"] {
+            std::fs::write(root.join(f), text).unwrap();
         }
-        let named: Vec<PathBuf> = [
-            "a.py",
-            "gen/b.py",
-            "gen/keep/c.py",
-            "x.log",
-            "important.log",
-            "src/local.py",
-            "src/ok.py",
-            "src/../src/ok.py",
-            "missing.py",
-        ]
-        .iter()
-        .map(|f| root.join(f))
-        .collect();
-        let kept = not_ignored(named);
-        let kept: Vec<String> = kept
-            .iter()
-            .map(|p| p.strip_prefix(root).unwrap().to_string_lossy().into_owned())
-            .collect();
+        let options = WalkOptions {
+            exclude: Exclusions::new([(root, "vendor")]).unwrap(),
+            ..WalkOptions::default()
+        };
         assert_eq!(
-            kept,
+            visits(
+                root,
+                &["a.py", "gen/b.py", "x.log", "vendor/c.py"],
+                &options
+            ),
             [
-                "a.py",
-                "important.log",
-                "src/ok.py",
-                "src/../src/ok.py",
-                "missing.py"
+                "excluded vendor/c.py vendor",
+                "file a.py UTF-8",
+                "file gen/b.py UTF-8",
+                "file x.log UTF-8",
             ]
+        );
+        assert_eq!(visits(root, &["."], &options), ["file a.py UTF-8"]);
+    }
+
+    #[test]
+    fn files_are_decoded_and_undecodable_ones_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let id = "m = 'anthropic.claude-v2'\n";
+        let mut utf16: Vec<u8> = vec![0xFF, 0xFE];
+        utf16.extend(id.encode_utf16().flat_map(u16::to_le_bytes));
+        std::fs::write(root.join("u16.py"), &utf16).unwrap();
+        let mut latin = b"# caf\xE9\n".to_vec();
+        latin.extend(id.as_bytes());
+        std::fs::write(root.join("latin.py"), &latin).unwrap();
+        let mut bad = b"# \x81\n".to_vec();
+        bad.extend(id.as_bytes());
+        std::fs::write(root.join("bad.py"), &bad).unwrap();
+        // UTF-16 without the ID is dropped by the prefilter after decoding.
+        let mut empty16: Vec<u8> = vec![0xFE, 0xFF];
+        empty16.extend("x = 1\n".encode_utf16().flat_map(u16::to_be_bytes));
+        std::fs::write(root.join("plain16.py"), &empty16).unwrap();
+        let options = WalkOptions::default();
+        assert_eq!(
+            visits(root, &["."], &options),
+            [
+                "file latin.py windows-1252",
+                "file u16.py UTF-16LE",
+                "undecodable bad.py named=false",
+            ]
+        );
+        assert_eq!(
+            visits(root, &["bad.py"], &options),
+            ["undecodable bad.py named=true"]
         );
     }
 }

@@ -7,8 +7,9 @@
 //! - `commands.txt`: one command line per line, run in a fresh copy of `input/`;
 //! - `expected.txt`: the transcript of those commands (exit code, stdout, stderr);
 //! - `fix.txt` (optional): arguments for `fix`; `fixed/` is then the expected tree after
-//!   `fix`, which must also be what `git apply` of the `diff` output produces, and a second
-//!   `fix` must change nothing.
+//!   `fix`, which must also be what `git apply` of the `diff` output produces (except for
+//!   the files that `diff` reports as `not in the diff`, UTF-16 text, which must stay as in
+//!   `input/`), and a second `fix` must change nothing.
 //!
 //! `BLESS=1 cargo test --test fixtures` rewrites `expected.txt` and `fixed/` from the actual
 //! output; review the change with `git diff` before committing it.
@@ -89,6 +90,8 @@ fn write_tree(root: &Path, tree: &BTreeMap<String, Vec<u8>>) {
 struct Output {
     code: i32,
     stdout: String,
+    /// Standard output as printed: a diff of a windows-1252 file is not UTF-8.
+    stdout_bytes: Vec<u8>,
     stderr: String,
 }
 
@@ -102,6 +105,7 @@ fn run(dir: &Path, args: &[&str]) -> Output {
     Output {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stdout_bytes: out.stdout,
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
@@ -132,11 +136,22 @@ fn check_text(path: &Path, actual: &str) {
 }
 
 fn check_tree(expected_root: &Path, actual: &BTreeMap<String, Vec<u8>>, what: &str) {
+    check_tree_except(expected_root, actual, what, &BTreeMap::new());
+}
+
+/// [`check_tree`], where the files of `instead` are expected to hold its bytes.
+fn check_tree_except(
+    expected_root: &Path,
+    actual: &BTreeMap<String, Vec<u8>>,
+    what: &str,
+    instead: &BTreeMap<String, Vec<u8>>,
+) {
     if bless() && what == "fix" {
         write_tree(expected_root, actual);
         return;
     }
-    let expected = read_tree(expected_root);
+    let mut expected = read_tree(expected_root);
+    expected.extend(instead.clone());
     let names = |t: &BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
     assert_eq!(names(&expected), names(actual), "{what}: file sets differ");
     for (rel, bytes) in &expected {
@@ -201,7 +216,7 @@ fn run_case(case: &Path) {
         "{}.patch",
         work.path().file_name().unwrap().to_string_lossy()
     ));
-    fs::write(&patch, &diff.stdout).unwrap();
+    fs::write(&patch, &diff.stdout_bytes).unwrap();
     if !diff.stdout.is_empty() {
         let applied = Command::new("git")
             .args(["apply", "--whitespace=nowarn"])
@@ -217,10 +232,22 @@ fn run_case(case: &Path) {
         );
     }
     fs::remove_file(&patch).unwrap();
-    check_tree(
+    // Files that `diff` leaves out (UTF-16, which no text patch carries) stay as they were.
+    let input_tree = read_tree(&input);
+    let left_out: BTreeMap<String, Vec<u8>> = diff
+        .stderr
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("warning: ")?
+                .split_once(": not in the diff:")
+        })
+        .map(|(path, _)| (path.to_string(), input_tree[path].clone()))
+        .collect();
+    check_tree_except(
         &case.join("fixed"),
         &read_tree(work.path()),
         "git apply of diff",
+        &left_out,
     );
 }
 

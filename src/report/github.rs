@@ -132,6 +132,7 @@ mod tests {
             path: "a,b.py".into(),
             findings: plan.findings,
             syntax_error: None,
+            byte_map: None,
         }];
         let out = render(&files, |f| f.state != FindingState::Active);
         let lines: Vec<&str> = out.lines().collect();

@@ -1,4 +1,8 @@
 //! `--format json`: one JSON array, one object per finding, sorted by path and position.
+//!
+//! Byte ranges (`range`, the fix's edit ranges) are offsets in the file's own bytes, also
+//! for a file in UTF-16 or windows-1252 ([`crate::encoding`]); lines and columns count
+//! characters.
 
 use serde::Serialize;
 
@@ -9,7 +13,20 @@ use crate::finding::Finding;
 struct JsonFinding<'a> {
     path: &'a str,
     #[serde(flatten)]
-    finding: &'a Finding,
+    finding: std::borrow::Cow<'a, Finding>,
+}
+
+/// `f` with its byte ranges in the file's bytes.
+fn in_file_bytes<'a>(file: &FileReport, f: &'a Finding) -> std::borrow::Cow<'a, Finding> {
+    let Some(map) = &file.byte_map else {
+        return std::borrow::Cow::Borrowed(f);
+    };
+    let mut f = f.clone();
+    f.range = map.file_range(&f.range);
+    for edit in f.fix.iter_mut().flat_map(|fix| &mut fix.edits) {
+        edit.range = map.file_range(&edit.range);
+    }
+    std::borrow::Cow::Owned(f)
 }
 
 /// Render `files` (only the findings that `keep` accepts) as a pretty JSON array.
@@ -22,7 +39,7 @@ pub fn render(files: &[FileReport], keep: impl Fn(&Finding) -> bool) -> String {
                 .filter(|f| keep(f))
                 .map(move |finding| JsonFinding {
                     path: &file.path,
-                    finding,
+                    finding: in_file_bytes(file, finding),
                 })
         })
         .collect();

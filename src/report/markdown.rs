@@ -621,6 +621,7 @@ mod tests {
             path: path.into(),
             findings: plan_file(source, Language::Python, &rules, &options).findings,
             syntax_error: None,
+            byte_map: None,
         }
     }
 

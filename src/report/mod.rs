@@ -36,6 +36,10 @@ pub struct FileReport {
     /// Set when the file did not parse (its findings are reported, never fixed).
     #[serde(skip)]
     pub syntax_error: Option<SyntaxError>,
+    /// For a file not in UTF-8: how the findings' byte offsets (into its decoded text)
+    /// translate into offsets in the file, for the formats that give bytes (JSON, SARIF).
+    #[serde(skip)]
+    pub byte_map: Option<crate::encoding::ByteMap>,
 }
 
 /// Counts over a whole run, for the closing summary line and exit codes.

@@ -10,7 +10,9 @@
 //! as in the text report), which the run declares with `columnKind: "unicodeCodePoints"`;
 //! `endColumn` is the column just past the reference. Positions are those of the files as
 //! read, before any rewrite of the same run. A proposed fix also gives the byte range it
-//! replaces (`byteOffset`/`byteLength`), which is exact whatever the column unit.
+//! replaces (`byteOffset`/`byteLength`), which is exact whatever the column unit: offsets in
+//! the file's own bytes, also for a file in UTF-16 or windows-1252, whose columns count the
+//! characters of its decoded text.
 //!
 //! Every result has a `partialFingerprints` entry that does not move with line numbers: a
 //! hash of the path, the model ID and which occurrence of that ID in the file it is, so code
@@ -25,6 +27,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{FileReport, explanation};
+use crate::encoding::ByteMap;
 use crate::finding::{Edit, Finding, FindingState, Safety};
 
 /// The `$schema` URI written into the log.
@@ -404,24 +407,32 @@ fn position_in(f: &Finding, offset: usize) -> Option<(usize, usize)> {
 /// The region an edit deletes. An edit lies inside its finding's reference (the planner
 /// replaces the ID, or the ID with its prefix, within it); should one not, the whole
 /// reference's lines and columns are given, with the edit's exact bytes.
-fn edit_region(f: &Finding, edit: &Edit) -> Region {
+fn edit_region(f: &Finding, edit: &Edit, map: Option<&ByteMap>) -> Region {
     let start = position_in(f, edit.range.start);
     let end = position_in(f, edit.range.end);
     let ((start_line, start_column), (end_line, end_column)) = match (start, end) {
         (Some(s), Some(e)) => (s, e),
         _ => ((f.line, f.column), (f.end_line, f.end_column)),
     };
+    // Offsets in the file's own bytes, also for a file in another encoding than UTF-8.
+    let bytes = map.map_or(edit.range.clone(), |map| map.file_range(&edit.range));
     Region {
         start_line,
         start_column,
         end_line,
         end_column,
-        byte_offset: Some(edit.range.start),
-        byte_length: Some(edit.range.len()),
+        byte_offset: Some(bytes.start),
+        byte_length: Some(bytes.len()),
     }
 }
 
-fn result(path: &str, f: &Finding, occurrence: usize, options: &SarifOptions) -> SarifResult {
+fn result(
+    path: &str,
+    f: &Finding,
+    occurrence: usize,
+    options: &SarifOptions,
+    map: Option<&ByteMap>,
+) -> SarifResult {
     let index = rule_index(f);
     let rule = &RULES[index];
     let (uri, uri_base_id) = path_uri(path);
@@ -450,7 +461,7 @@ fn result(path: &str, f: &Finding, occurrence: usize, options: &SarifOptions) ->
                         .edits
                         .iter()
                         .map(|e| Replacement {
-                            deleted_region: edit_region(f, e),
+                            deleted_region: edit_region(f, e, map),
                             inserted_content: ArtifactContent {
                                 text: e.content.clone(),
                             },
@@ -525,7 +536,13 @@ pub fn render(
             if f.applied || !keep(f) {
                 continue;
             }
-            results.push(result(&file.path, f, occurrence, options));
+            results.push(result(
+                &file.path,
+                f,
+                occurrence,
+                options,
+                file.byte_map.as_ref(),
+            ));
         }
     }
     let log = Log {
@@ -575,6 +592,7 @@ mod tests {
             path: path.into(),
             findings: plan.findings,
             syntax_error: None,
+            byte_map: None,
         }]
     }
 
@@ -724,7 +742,7 @@ mod tests {
         let f = &reports[0].findings[0];
         assert_eq!((f.line, f.column), (1, 15));
         let edit = &f.fix.as_ref().unwrap().edits[0];
-        let region = edit_region(f, edit);
+        let region = edit_region(f, edit, None);
         assert_eq!((region.start_line, region.start_column), (1, 15));
         assert_eq!(region.end_column, 15 + 44);
         assert_eq!(region.byte_offset, Some(15));

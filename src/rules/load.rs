@@ -401,6 +401,7 @@ fn merge_settings(parsed: &[Parsed], geo_prefixes: &[String]) -> Result<Settings
             settings.exclude.push(super::ExcludePattern {
                 pattern: pattern.clone(),
                 base: base.clone(),
+                file: p.name.into(),
             });
         }
     }

@@ -317,6 +317,8 @@ pub struct ExcludePattern {
     /// The directory of the file that lists it, as that file was named (empty: the current
     /// directory); the glob is matched against paths relative to it.
     pub base: std::path::PathBuf,
+    /// The file that lists it, as that file was named (for messages).
+    pub file: std::path::PathBuf,
 }
 
 /// The family of an ID: provider and the first word of the name without trailing digits
