@@ -67,7 +67,7 @@ mod strict;
 ///
 /// Spans are sorted by start; a span for a default value inside `${…}` lies inside that
 /// hole of the enclosing span, otherwise spans do not overlap. A file tree-sitter-yaml
-/// reads cleanly is valid; one it does not is judged by libyaml ((see the `strict` module)): when
+/// reads cleanly is valid; one it does not is judged by libyaml (the `strict` module): when
 /// libyaml reads it, it is valid and its spans come from libyaml; otherwise
 /// `syntax_error` is libyaml's first error and the spans are those tree-sitter recovered.
 /// Never panics.
