@@ -455,15 +455,18 @@ pub fn print(args: &RunArgs, mode: Mode, outcome: &Outcome) -> Result<u8> {
     let failed_io = outcome.failed_io();
     let deadline = outcome.deadline;
     let mut stderr = std::io::stderr().lock();
+    // Messages name files and quote them: no control character of theirs reaches the
+    // terminal.
+    use bedrock_migrate::report::printable;
     for message in &outcome.info {
-        writeln!(stderr, "info: {message}")?;
+        writeln!(stderr, "info: {}", printable(message))?;
     }
     for message in &outcome.errors {
-        writeln!(stderr, "error: {message}")?;
+        writeln!(stderr, "error: {}", printable(message))?;
     }
     if !args.quiet {
         for message in &outcome.warnings {
-            writeln!(stderr, "warning: {message}")?;
+            writeln!(stderr, "warning: {}", printable(message))?;
         }
         for r in &outcome.reports {
             if let Some(e) = &r.syntax_error {
@@ -471,13 +474,16 @@ pub fn print(args: &RunArgs, mode: Mode, outcome: &Outcome) -> Result<u8> {
                 writeln!(
                     stderr,
                     "warning: {}:{}:{}: does not parse ({}); {consequence}",
-                    r.path, e.line, e.column, e.message
+                    printable(&r.path),
+                    e.line,
+                    e.column,
+                    printable(&e.message)
                 )?;
             }
         }
     }
     for message in &outcome.rewrite_errors {
-        writeln!(stderr, "error: {message}")?;
+        writeln!(stderr, "error: {}", printable(message))?;
     }
 
     let mut stdout = std::io::stdout().lock();

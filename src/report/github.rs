@@ -18,7 +18,9 @@ use std::fmt::Write;
 use super::{FileReport, explanation, headline};
 use crate::finding::{Finding, FindingState};
 
-/// Escape a command's message (GitHub's "data"): `%` → `%25`, CR → `%0D`, LF → `%0A`.
+/// Escape a command's message (GitHub's "data"): `%` → `%25`, CR → `%0D`, LF → `%0A`;
+/// any other control character is written as Rust escapes it (`\u{1b}`), so the log
+/// viewer never receives a terminal escape sequence.
 pub fn escape_data(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -26,6 +28,7 @@ pub fn escape_data(s: &str) -> String {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
+            c if c.is_control() => out.extend(c.escape_debug()),
             _ => out.push(c),
         }
     }
@@ -43,6 +46,7 @@ pub fn escape_property(s: &str) -> String {
             '\n' => out.push_str("%0A"),
             ':' => out.push_str("%3A"),
             ',' => out.push_str("%2C"),
+            c if c.is_control() => out.extend(c.escape_debug()),
             _ => out.push(c),
         }
     }
@@ -97,6 +101,8 @@ mod tests {
     fn data_escaping() {
         assert_eq!(escape_data("100% done"), "100%25 done");
         assert_eq!(escape_data("a\r\nb\nc"), "a%0D%0Ab%0Ac");
+        assert_eq!(escape_data("x\u{1b}]0;t\u{7}"), "x\\u{1b}]0;t\\u{7}");
+        assert_eq!(escape_property("a\tb"), "a\\tb");
         // `:` and `,` are fine in the message.
         assert_eq!(escape_data("a:b,c"), "a:b,c");
         // `%` first: an existing escape sequence is not left for GitHub to decode.

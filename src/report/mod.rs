@@ -163,6 +163,24 @@ pub fn display_path(path: &std::path::Path) -> String {
     s.to_string()
 }
 
+/// `text` with every control character escaped as Rust writes it (`\u{1b}`, `\n`, `\t`),
+/// for output meant for a terminal: an escape sequence in a file name, a key or a rules
+/// note must not move the cursor, recolour the screen or set the window title.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The short name of a finding's state, as the text report writes it (`EOL`, `legacy`, …).
 pub fn state_label(state: FindingState) -> &'static str {
     match state {

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{FileReport, Summary};
+use super::{FileReport, Summary, printable};
 use crate::finding::{Finding, FindingState, Safety};
 
 /// How to render.
@@ -65,33 +65,38 @@ fn finding_with<'a>(
     let lifecycle = if f.lifecycle == label {
         String::new()
     } else {
-        format!(": {}", f.lifecycle)
+        format!(": {}", printable(&f.lifecycle))
     };
+    // File names, keys and notes come from files and rules a user may not control: no
+    // control character of theirs reaches the terminal.
+    let name = printable(&name);
+    let path = printable(path);
+    let original = printable(&f.original);
     if options.concise {
         let rest = match (&f.replacement, super::replacement_text(f)) {
             _ if f.state == FindingState::Active => String::new(),
             (Some(_), Some(shown)) => format!(" → {shown} [{}]", super::fix_status(f)),
-            _ => format!(": {}", f.reason),
+            _ => format!(": {}", printable(&f.reason)),
         };
         let _ = writeln!(
             out,
             "{}:{}:{}: {} {}{rest}",
-            p.paint("1", path),
+            p.paint("1", &path),
             f.line,
             f.column,
             p.paint(code, label),
-            f.original
+            original
         );
         return;
     }
     let _ = writeln!(
         out,
         "{}:{}:{}: {} {}{}{lifecycle}",
-        p.paint("1", path),
+        p.paint("1", &path),
         f.line,
         f.column,
         p.paint(code, label),
-        f.original,
+        original,
         name,
     );
     if f.state == FindingState::Active {
@@ -122,7 +127,7 @@ fn finding_with<'a>(
     if let Some(evidence) = super::profile_line(f) {
         let _ = writeln!(out, "   = profile: {evidence}");
     }
-    let _ = writeln!(out, "   = why: {}", f.reason);
+    let _ = writeln!(out, "   = why: {}", printable(&f.reason));
     if let Some(call) = &f.call {
         let via = call
             .via
@@ -152,7 +157,7 @@ fn notes<'a>(out: &mut String, f: &'a Finding, counts: Option<&mut NoteCounts<'a
     match counts {
         None => {
             for note in &f.notes {
-                let _ = writeln!(out, "   = note: {note}");
+                let _ = writeln!(out, "   = note: {}", printable(note));
             }
         }
         Some(counts) => {
@@ -162,10 +167,11 @@ fn notes<'a>(out: &mut String, f: &'a Finding, counts: Option<&mut NoteCounts<'a
                 }
                 match counts.counts.get(note.as_str()) {
                     Some(&n) if n > 1 => {
+                        let note = printable(note);
                         let _ = writeln!(out, "   = note: {note} (applies to {n} references)");
                     }
                     _ => {
-                        let _ = writeln!(out, "   = note: {note}");
+                        let _ = writeln!(out, "   = note: {}", printable(note));
                     }
                 }
             }
