@@ -326,9 +326,9 @@ pub fn execute_holding(
         hidden: args.hidden,
         no_ignore: args.no_ignore,
         threads: args.threads,
+        max_filesize: args.max_filesize,
         exclude,
         progress: Some(std::sync::Arc::clone(&counters)),
-        ..WalkOptions::default()
     };
     let stdin = paths.iter().any(|p| p.as_os_str() == "-");
     if stdin && paths.len() > 1 {

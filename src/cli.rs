@@ -153,6 +153,12 @@ pub struct RunArgs {
     #[arg(long)]
     pub hidden: bool,
 
+    /// Files larger than this many bytes are not read: a walked one is skipped with a
+    /// warning, unless its first bytes hold a model-ID prefix; a named one, or one with
+    /// such a prefix, is an error (exit 2), never a silent pass.
+    #[arg(long, value_name = "BYTES", default_value_t = bedrock_migrate::walk::DEFAULT_MAX_FILESIZE)]
+    pub max_filesize: u64,
+
     /// Number of threads, at most 256 (default: one per core).
     #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0, value_parser = parse_threads)]
     pub threads: usize,

@@ -388,6 +388,17 @@ pub fn walk(
                     } else {
                         entry.file_type().is_some_and(|t| t.is_file())
                     };
+                    // A FIFO, socket or device named on the command line is not a file
+                    // that can be checked: an error, never a silent pass (walked ones
+                    // are passed over, as ripgrep does).
+                    if explicit && !is_file && !entry.path().is_dir() {
+                        visit(Visit::Error {
+                            path: Some(entry.path().to_path_buf()),
+                            message: "not a regular file (a FIFO, socket or device); not read"
+                                .to_string(),
+                        });
+                        return WalkState::Continue;
+                    }
                     if is_file && let Some(counters) = &options.progress {
                         counters.walked();
                     }
@@ -476,6 +487,23 @@ pub fn read_candidate(
         return error(e);
     }
     if bytes.len() as u64 > options.max_filesize {
+        // Skipping a large file is fine only when nothing in it looks like a model ID (as
+        // far as the bytes read tell) and nobody asked for it by name; otherwise it is a
+        // file that could not be checked, an error.
+        if explicit || grammar.may_contain_reference(&bytes) {
+            return Some(Visit::Error {
+                path: Some(path.to_path_buf()),
+                message: format!(
+                    "larger than {} bytes{}; not checked (raise the limit with --max-filesize)",
+                    options.max_filesize,
+                    if explicit {
+                        ""
+                    } else {
+                        " and holds model-ID prefixes"
+                    }
+                ),
+            });
+        }
         return skipped(&format!(
             "larger than {} bytes (generated or vendored?)",
             options.max_filesize
@@ -584,7 +612,9 @@ mod tests {
         let at_limit = dir.path().join("a.py");
         std::fs::write(&at_limit, text).unwrap();
         let over = dir.path().join("b.py");
-        std::fs::write(&over, format!("{text} ")).unwrap();
+        std::fs::write(&over, format!("{} ", "#".repeat(text.len()))).unwrap();
+        let over_with_id = dir.path().join("e.py");
+        std::fs::write(&over_with_id, format!("{text} ")).unwrap();
         let short = dir.path().join("c.py");
         std::fs::write(&short, "y = 'anthropic.x'\n").unwrap();
         for _ in 0..2 {
@@ -598,6 +628,13 @@ mod tests {
                         reason,
                         format!("larger than {} bytes (generated or vendored?)", text.len())
                     )
+                }
+                other => panic!("{other:?}"),
+            }
+            // Over the limit with a provider prefix: not checked, an error.
+            match read_candidate(&over_with_id, false, &options, &grammar) {
+                Some(Visit::Error { message, .. }) => {
+                    assert!(message.contains("holds model-ID prefixes"), "{message}")
                 }
                 other => panic!("{other:?}"),
             }

@@ -200,14 +200,17 @@ impl Language {
     /// The language of a file, from its name or extension; `None` for files this tool does
     /// not read when walking ([`Language::PlainText`] is only for files named explicitly).
     pub fn from_path(path: &std::path::Path) -> Option<Language> {
-        let name = path.file_name()?.to_str()?;
+        // A name that is not valid UTF-8 (`bad\xff.py`) still has its extension.
+        let name = path.file_name()?.to_string_lossy();
+        let name = name.as_ref();
         if name == "Dockerfile" || name.starts_with("Dockerfile.") {
             return Some(Language::Dockerfile);
         }
         if name == ".env" || name.starts_with(".env.") {
             return Some(Language::Dotenv);
         }
-        let ext = path.extension()?.to_str()?;
+        let ext = path.extension()?.to_string_lossy();
+        let ext = ext.as_ref();
         Some(match ext {
             "py" | "pyi" => Language::Python,
             "ts" | "mts" | "cts" => Language::TypeScript,

@@ -53,9 +53,25 @@ pub fn extract(source: &str) -> Extraction {
     let mut events: Vec<Event> = Vec::with_capacity(tokens.len());
     let mut guarded = RecursionGuard::new(&mut events, DEPTH_LIMIT);
     toml_parser::parser::parse_document(&tokens, &mut guarded, &mut ());
+    let syntax_error = first_error(source);
+    if let Some(error) = &syntax_error
+        && error.message.contains("recursion")
+    {
+        // Nested deeper than the parsers go (valid TOML all the same): what lies deeper
+        // was not read, so the whole text is searched, and every rewrite is review.
+        let message =
+            format!("nested more than {DEPTH_LIMIT} arrays or inline tables deep; read as text");
+        return super::treesitter::failed(
+            source,
+            SyntaxError {
+                message,
+                ..error.clone()
+            },
+        );
+    }
     Extraction {
         spans: spans(source, input, &events),
-        syntax_error: first_error(source),
+        syntax_error,
     }
 }
 
@@ -218,6 +234,22 @@ fn first_error(source: &str) -> Option<SyntaxError> {
 mod tests {
     use super::*;
     use SpanContext::{Code, Comment};
+
+    /// A TOML array nested 90 deep (valid: Python's tomllib reads it) used to hide its ID:
+    /// the parser stops at 80 levels. Now the whole text is searched.
+    #[test]
+    fn an_array_nested_deeper_than_the_parser_goes_is_searched_as_text() {
+        let source = format!(
+            "x = {}\"anthropic.claude-v2\"{}\n",
+            "[".repeat(90),
+            "]".repeat(90)
+        );
+        let extraction = extract(&source);
+        let error = extraction.syntax_error.expect("reported");
+        assert!(error.message.starts_with("nested more than 80"), "{error}");
+        assert_eq!(extraction.spans.len(), 1);
+        assert_eq!(extraction.spans[0].range, 0..source.len());
+    }
 
     /// Text, context, key flag and key name of every span; the file must be valid.
     fn spans(source: &str) -> Vec<(&str, SpanContext, bool, Option<String>)> {
