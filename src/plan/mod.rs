@@ -172,6 +172,9 @@ fn plan_file_in(
     keys::review_keys(&keys, &mut findings);
     drop_unsound_fixes(source, &mut findings);
     findings.sort_by_key(|f| f.range.start);
+    // Spans of a recovered tree can overlap (a stray quote, a comment inside a broken
+    // string): the same bytes are one reference, reported once.
+    findings.dedup_by(|later, first| later.range == first.range);
     let syntax_error = extraction.syntax_error;
     if let Some(e) = &syntax_error {
         for f in findings.iter_mut().filter(|f| f.fix.is_some()) {

@@ -162,17 +162,37 @@ pub fn load_sources(sources: &[(&str, &str)]) -> Result<Rules, RulesError> {
             }
         }
     }
-    for p in &parsed {
+    for (file_index, p) in parsed.iter().enumerate() {
         for policy in &p.file.policy {
-            apply_policy(p, policy, &mut models, &index)?;
+            for id in apply_policy(p, policy, &mut models, &index)? {
+                replacement_origin.insert(id, (file_index, policy.pattern.span()));
+            }
         }
     }
     let settings = merge_settings(&parsed, &geo_prefixes)?;
-    if let Some(id) = find_cycle(&models, &index) {
-        let (file_index, span) = &replacement_origin[&id];
+    if let Some(cycle) = find_cycle(&models, &index) {
+        // The layer that closed the cycle is the last one to write a replacement list of
+        // one of its models (a policy counts for every model it matched), and within a file
+        // the last such entry: blame that one.
+        let blamed = cycle
+            .iter()
+            .filter_map(|id| replacement_origin.get(id).map(|origin| (id, origin)))
+            .max_by_key(|(_, (file_index, span))| (*file_index, span.start));
+        let (id, (file_index, span)) = blamed.unwrap_or((&cycle[0], &(0, 0..0)));
+        let mut chain = cycle.clone();
+        let start = chain.iter().position(|c| c == id).unwrap_or(0);
+        chain.rotate_left(start);
+        chain.push(id.clone());
         return Err(parsed[*file_index].error(
             span.clone(),
-            format!("replacement cycle through `{id}`: a chain of replacements leads back to it; remove one of the replacements"),
+            format!(
+                "replacement cycle: {}; remove one of these replacements",
+                chain
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(" → ")
+            ),
         ));
     }
     if let Some(m) = models.iter().find(|m| not_models.contains_key(&m.id)) {
@@ -303,7 +323,7 @@ fn apply_policy(
     policy: &PolicyEntry,
     models: &mut [Model],
     index: &HashMap<String, usize>,
-) -> Result<(), RulesError> {
+) -> Result<Vec<String>, RulesError> {
     let pattern = policy.pattern.get_ref();
     let glob = globset::GlobBuilder::new(pattern)
         .literal_separator(false)
@@ -322,12 +342,12 @@ fn apply_policy(
             format!("replacement `{target}` is not a model in the table; add a [[model]] for it or fix the ID"),
         ));
     }
-    let mut matched = 0;
+    let mut matched = Vec::new();
     for model in models
         .iter_mut()
         .filter(|m| &m.id != target && m.variant_of.is_none() && glob.is_match(&m.id))
     {
-        matched += 1;
+        matched.push(model.id.clone());
         model.replacements.retain(|r| &r.id != target);
         model.replacements.insert(
             0,
@@ -338,7 +358,7 @@ fn apply_policy(
             },
         );
     }
-    if matched == 0 {
+    if matched.is_empty() {
         return Err(p.error(
             policy.pattern.span(),
             format!(
@@ -346,7 +366,7 @@ fn apply_policy(
             ),
         ));
     }
-    Ok(())
+    Ok(matched)
 }
 
 /// The `[settings]` of all files, later files winning, with prefixes checked.
@@ -656,42 +676,51 @@ fn apply(model: &mut Model, entry: &ModelEntry) {
     }
 }
 
-/// A model on a replacement cycle, if any (depth-first search over all provenances).
-fn find_cycle(models: &[Model], index: &HashMap<String, usize>) -> Option<String> {
+/// The models of a replacement cycle, in order, if there is one (depth-first search over
+/// all provenances).
+fn find_cycle(models: &[Model], index: &HashMap<String, usize>) -> Option<Vec<String>> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         New,
         Open,
         Done,
     }
+    // Depth-first search; `path` holds the open models, so a back edge to one of them
+    // closes the cycle made of the path from it to the end.
     fn visit(
         i: usize,
         models: &[Model],
         index: &HashMap<String, usize>,
         marks: &mut [Mark],
-    ) -> Option<usize> {
+        path: &mut Vec<usize>,
+    ) -> Option<Vec<usize>> {
         marks[i] = Mark::Open;
+        path.push(i);
         for r in &models[i].replacements {
             let Some(&j) = index.get(&r.id) else { continue };
             match marks[j] {
-                Mark::Open => return Some(j),
+                Mark::Open => {
+                    let from = path.iter().position(|&k| k == j).unwrap_or(0);
+                    return Some(path[from..].to_vec());
+                }
                 Mark::New => {
-                    if let Some(found) = visit(j, models, index, marks) {
+                    if let Some(found) = visit(j, models, index, marks, path) {
                         return Some(found);
                     }
                 }
                 Mark::Done => {}
             }
         }
+        path.pop();
         marks[i] = Mark::Done;
         None
     }
     let mut marks = vec![Mark::New; models.len()];
     (0..models.len()).find_map(|i| {
         (marks[i] == Mark::New)
-            .then(|| visit(i, models, index, &mut marks))
+            .then(|| visit(i, models, index, &mut marks, &mut Vec::new()))
             .flatten()
-            .map(|j| models[j].id.clone())
+            .map(|cycle| cycle.iter().map(|&j| models[j].id.clone()).collect())
     })
 }
 
@@ -773,8 +802,28 @@ mod tests {
              [[model]]\nid = \"a.b-2\"\nreplacement = [{{ id = \"a.b-3\", provenance = \"suggested\" }}]\n\
              [[model]]\nid = \"a.b-3\"\nreplacement = [{{ id = \"a.b-1\", provenance = \"official\" }}]\n"
         ));
-        assert!(e.contains("replacement cycle through `a.b-1`"), "{e}");
-        assert!(e.starts_with("r.toml:4:6:"), "{e}");
+        assert_eq!(
+            e,
+            "r.toml:10:6: replacement cycle: `a.b-3` → `a.b-1` → `a.b-2` → `a.b-3`; remove one of these replacements"
+        );
+    }
+
+    /// A cycle that an overlay's policy closes is that overlay's fault, not the table's.
+    #[test]
+    fn a_cycle_is_blamed_on_the_layer_that_closed_it() {
+        let base = format!(
+            "{HEAD}[[model]]\nid = \"a.b-1\"\nreplacement = [{{ id = \"a.b-2\", provenance = \"official\" }}]\n\
+             [[model]]\nid = \"a.b-2\"\n"
+        );
+        let overlay =
+            "schema_version = 1\n[[policy]]\nmatch = \"a.b-2\"\nreplacement = \"a.b-1\"\n";
+        let e = load_sources(&[(base.as_str(), "base.toml"), (overlay, "team.toml")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("team.toml:3:9: replacement cycle: `a.b-2` → `a.b-1` → `a.b-2`"),
+            "{e}"
+        );
     }
 
     #[test]
