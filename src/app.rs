@@ -648,6 +648,34 @@ fn gather(
     // cannot reach a file twice (the walker does not follow symlinks), so a single path
     // needs no bookkeeping.
     let seen = Mutex::new(std::collections::HashSet::new());
+    // Directories already cleaned of what interrupted runs left (see
+    // `apply::recover_directory`): each once, before the first write there.
+    let recovered = Mutex::new(std::collections::HashSet::new());
+    let links = Mutex::new(std::collections::HashMap::new());
+    // The directories named on the command line (or those of named files) first, before
+    // their files are read: a file that an interrupted run left half-written is then read
+    // whole (a pre-commit hook names files).
+    if mode.writes() {
+        for path in paths {
+            let dir = if path.is_dir() {
+                Some(path.clone())
+            } else {
+                path.parent().map(|p| {
+                    if p.as_os_str().is_empty() {
+                        PathBuf::from(".")
+                    } else {
+                        p.to_path_buf()
+                    }
+                })
+            };
+            if let Some(dir) = dir.and_then(|d| std::fs::canonicalize(d).ok())
+                && lock(&recovered).insert(dir.clone())
+            {
+                let messages = apply::recover_directory(&dir);
+                lock(&gathered).warnings.extend(messages);
+            }
+        }
+    }
     let once = |path: &PathBuf| {
         paths.len() < 2 || {
             let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
@@ -657,6 +685,21 @@ fn gather(
     walk::walk(paths, walk_options, rules.grammar(), &|visit| match visit {
         Visit::File(file) => {
             if !once(&file.path) {
+                return;
+            }
+            // Names of one file (hard links) are written through the first one met: two
+            // threads rewriting one file in place at once would each see the other's
+            // write as an edit made meanwhile.
+            if mode.writes()
+                && let Some(first) = first_link(&links, &file.path)
+            {
+                lock(&gathered).warnings.push((
+                    file.path.clone(),
+                    format!(
+                        "skipped: a hard link to {}, which is rewritten through that name",
+                        report::display_path(&first)
+                    ),
+                ));
                 return;
             }
             if let Some(counters) = &walk_options.progress {
@@ -692,8 +735,20 @@ fn gather(
                 // as they are planned: verification re-parses every edited file, and the
                 // text need not be kept until the walk ends.
                 let (mut diff, mut not_diffable, mut rewrite_error) = (None, false, None);
+                let mut root = None;
+                if mode.writes() {
+                    root = Some(regions.root_of(&file.path));
+                    if let Some(dir) = std::fs::canonicalize(&file.path)
+                        .ok()
+                        .and_then(|p| p.parent().map(Path::to_path_buf))
+                        && lock(&recovered).insert(dir.clone())
+                    {
+                        let messages = apply::recover_directory(&dir);
+                        lock(&gathered).warnings.extend(messages);
+                    }
+                }
                 if mode.edits() {
-                    match rewrite(&file, &mut report, mode, unsafe_fixes, false) {
+                    match rewrite(&file, &mut report, mode, unsafe_fixes, root.as_deref()) {
                         Ok(Rewritten::Diff(bytes)) => diff = Some(bytes),
                         Ok(Rewritten::NotDiffable) => not_diffable = true,
                         Ok(Rewritten::Nothing | Rewritten::Text(_)) => {}
@@ -762,6 +817,24 @@ fn gather(
     g
 }
 
+/// For a file with several hard links: the name under which it was met first, when that was
+/// another name (`seen` maps device and inode to that name).
+fn first_link(
+    seen: &Mutex<std::collections::HashMap<(u64, u64), PathBuf>>,
+    path: &Path,
+) -> Option<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let metadata = std::fs::metadata(path).ok()?;
+    if metadata.nlink() < 2 {
+        return None;
+    }
+    let mut seen = lock(seen);
+    let first = seen
+        .entry((metadata.dev(), metadata.ino()))
+        .or_insert_with(|| path.to_path_buf());
+    (first != path).then(|| first.clone())
+}
+
 /// Plan the text of standard input as the file `--stdin-filename` names (plain text without
 /// it); `fix` keeps the fixed text for standard output instead of writing a file.
 fn gather_stdin(
@@ -804,7 +877,7 @@ fn gather_stdin(
     };
     let (mut diff, mut fixed, mut rewrite_error) = (None, None, None);
     if mode.edits() {
-        match rewrite(&file, &mut report, mode, args.unsafe_fixes, true) {
+        match rewrite(&file, &mut report, mode, args.unsafe_fixes, None) {
             Ok(Rewritten::Diff(bytes)) => diff = Some(bytes),
             Ok(Rewritten::Text(text)) => fixed = Some(text),
             Ok(Rewritten::Nothing | Rewritten::NotDiffable) => {}
@@ -918,6 +991,18 @@ fn inject_panic(path: &Path) {
     }
 }
 
+/// Fault injection for the tests, in debug builds only: the rewrite of a file whose name is
+/// the value of `BEDROCK_MIGRATE_BREAK_REWRITE_OF` gets an unbalanced `)(` appended, as a
+/// bug in the planner would break it; verification must then refuse it.
+fn inject_broken_rewrite(path: &Path, text: &mut String) {
+    if cfg!(debug_assertions)
+        && let Some(name) = std::env::var_os("BEDROCK_MIGRATE_BREAK_REWRITE_OF")
+        && path.file_name() == Some(name.as_os_str())
+    {
+        text.push_str("\n)(\n");
+    }
+}
+
 /// The message a panic was raised with.
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
@@ -943,7 +1028,9 @@ enum Rewritten {
     Text(String),
 }
 
-/// Apply a file's fixes: verify, then return the diff (diff mode) or write the file.
+/// Apply a file's fixes: verify, then return the diff (diff mode) or write the file, or, for
+/// standard input (`root` is `None`), return the fixed text. A file is written only where
+/// its path, symlinks followed, stays inside `root` (the repository it belongs to).
 ///
 /// A file that is not UTF-8 is written back in its own encoding. Its diff (diff mode) is
 /// made on the decoded text; for windows-1252 the lines of the hunks are then encoded in
@@ -956,8 +1043,9 @@ fn rewrite(
     report: &mut FileReport,
     mode: Mode,
     unsafe_fixes: bool,
-    to_stdout: bool,
+    root: Option<&Path>,
 ) -> Result<Rewritten, ApplyError> {
+    let to_stdout = root.is_none();
     let edits: Vec<_> = report
         .findings
         .iter()
@@ -978,7 +1066,8 @@ fn rewrite(
             problem,
         });
     }
-    let new_text = apply::splice(text, edits);
+    let mut new_text = apply::splice(text, edits);
+    inject_broken_rewrite(&file.path, &mut new_text);
     if let Err(error) =
         apply::verify_against(file.language, report.syntax_error.as_ref(), &new_text)
     {
@@ -1023,7 +1112,12 @@ fn rewrite(
     }
     // The file's bytes as read: decoding was checked to give them back exactly.
     let original = file.encoding.encode(text).map_err(unencodable)?;
-    apply::write_atomic_bytes(&file.path, &original, &new_bytes)?;
+    apply::write_file(
+        &file.path,
+        &original,
+        &new_bytes,
+        &apply::WriteOptions { root },
+    )?;
     for finding in &mut report.findings {
         if finding.applicable_fix(unsafe_fixes).is_some() {
             finding.applied = true;

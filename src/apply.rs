@@ -3,14 +3,22 @@
 //! Only the bytes of each reference change; everything else — line endings, byte-order mark,
 //! indentation, quotes, the trailing newline — is copied through untouched, because the new
 //! text is built by splicing the original, never by re-serialising a syntax tree.
+//!
+//! How a file is written — atomically, or in place with a journal for hard-linked files;
+//! compared again right before it is replaced; with its owner, mode bits and extended
+//! attributes kept; never through a symlink that leaves the repository — and what an edit
+//! saved at the same moment can still meet, is told at [`write_file`] and in the module
+//! `write` (`src/apply/write.rs`).
 
-use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::extract::{self, Language, SyntaxError};
 use crate::finding::Edit;
 use crate::plan::bom_len;
+
+mod write;
+
+pub use write::{TEMP_PREFIX, WriteOptions, is_temp_name, recover_directory, write_file};
 
 /// Why a rewritten file was not written.
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +66,31 @@ pub enum ApplyError {
     ReadOnly {
         /// The file.
         path: PathBuf,
+    },
+    /// The path leads, through a symlink, to a file outside the repository being processed
+    /// (a staged symlink must not make a hook write elsewhere).
+    #[error("{path}: not written: it is a symlink to {target}, outside the repository {root}")]
+    LeavesRepository {
+        /// The path as given.
+        path: PathBuf,
+        /// Where it leads.
+        target: PathBuf,
+        /// The repository (git root, or the directory named on the command line).
+        root: PathBuf,
+    },
+    /// No temporary file (or journal) can be created beside the file, and writing it in
+    /// place without one could lose it on a crash.
+    #[error(
+        "{path}: not written: no temporary file can be created in {dir} ({source}), and writing in place without one could lose the file on a crash"
+    )]
+    NoTempFile {
+        /// The file.
+        path: PathBuf,
+        /// Its directory.
+        dir: PathBuf,
+        /// Why the temporary file could not be created.
+        #[source]
+        source: std::io::Error,
     },
     /// Reading or writing failed.
     #[error("{path}: {source}")]
@@ -121,17 +154,8 @@ fn syntax_error(language: Language, text: &str) -> Option<SyntaxError> {
     .syntax_error
 }
 
-/// Replace the contents of `path` with `new_text`.
-///
-/// Normally atomic: a temporary file in the same directory is written, synced, given the
-/// original's permissions and owner, and renamed over the original, so a crash leaves the old
-/// or the new file, never half of one. Two cases write in place instead, because a rename
-/// would change what the user has: a file with several hard links (the other names would keep
-/// the old text) and a file in a directory where no temporary file can be created.
-///
-/// The write is refused when the file no longer holds `original` (edited meanwhile) and when
-/// it is read-only: a read-only file is a statement that it must not be edited. A symlink is
-/// followed, so the link stays a link and its target is updated.
+/// Replace the contents of `path` with `new_text`, which was planned on `original` (see
+/// [`write_file`]).
 pub fn write_atomic(path: &Path, original: &str, new_text: &str) -> Result<(), ApplyError> {
     write_atomic_bytes(path, original.as_bytes(), new_text.as_bytes())
 }
@@ -139,61 +163,13 @@ pub fn write_atomic(path: &Path, original: &str, new_text: &str) -> Result<(), A
 /// [`write_atomic`] for text already encoded (a file in UTF-16 or windows-1252 is written
 /// back in its own encoding).
 pub fn write_atomic_bytes(path: &Path, original: &[u8], new_text: &[u8]) -> Result<(), ApplyError> {
-    use std::os::unix::fs::MetadataExt;
-    let io = |source| ApplyError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let target = fs::canonicalize(path).map_err(io)?;
-    let current = fs::read(&target).map_err(io)?;
-    if current != original {
-        return Err(ApplyError::Changed {
-            path: path.to_path_buf(),
-        });
-    }
-    let metadata = fs::metadata(&target).map_err(io)?;
-    if metadata.permissions().readonly() {
-        return Err(ApplyError::ReadOnly {
-            path: path.to_path_buf(),
-        });
-    }
-    if metadata.nlink() > 1 {
-        return write_in_place(&target, new_text).map_err(io);
-    }
-    let dir = target.parent().unwrap_or_else(|| Path::new("."));
-    let mut temp = match tempfile::Builder::new()
-        .prefix(".bedrock-migrate-")
-        .tempfile_in(dir)
-    {
-        Ok(temp) => temp,
-        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-            return write_in_place(&target, new_text).map_err(io);
-        }
-        Err(e) => return Err(io(e)),
-    };
-    temp.write_all(new_text).map_err(io)?;
-    temp.as_file().sync_all().map_err(io)?;
-    fs::set_permissions(temp.path(), metadata.permissions()).map_err(io)?;
-    // Keep the owner when running as root over other users' files; for anyone else this can
-    // only fail, and the file is then theirs anyway.
-    let _ = std::os::unix::fs::chown(temp.path(), Some(metadata.uid()), Some(metadata.gid()));
-    temp.persist(&target).map_err(|e| io(e.error))?;
-    Ok(())
-}
-
-/// Overwrite `path` in place (truncate, write, sync).
-fn write_in_place(path: &Path, new_text: &[u8]) -> std::io::Result<()> {
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .truncate(true)
-        .open(path)?;
-    file.write_all(new_text)?;
-    file.sync_all()
+    write_file(path, original, new_text, &WriteOptions::default())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn edit(range: std::ops::Range<usize>, content: &str) -> Edit {
         Edit {
@@ -282,5 +258,69 @@ mod tests {
                 .is_symlink()
         );
         assert_eq!(fs::read_to_string(&real).unwrap(), "new");
+    }
+
+    /// The atomic rewrite keeps setuid, setgid and sticky bits and every extended attribute
+    /// (ACLs are extended attributes), and removes none that the original did not have.
+    #[test]
+    fn permissions_setuid_bits_and_xattrs_are_kept() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tool.sh");
+        fs::write(&path, "old\n").unwrap();
+        let xattrs = match xattr::set(&path, "user.origin", b"kept") {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("extended attributes not checked: the file system refuses them ({e})");
+                false
+            }
+        };
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o6755)).unwrap();
+        write_atomic(&path, "old\n", "new\n").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new\n");
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o7777,
+            0o6755
+        );
+        if xattrs {
+            assert_eq!(
+                xattr::get(&path, "user.origin").unwrap().as_deref(),
+                Some(&b"kept"[..])
+            );
+        }
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// A symlink is followed within the repository (it stays a link) and refused when it
+    /// leads outside.
+    #[test]
+    fn symlink_leaving_the_repository_is_not_written() {
+        let top = tempfile::tempdir().unwrap();
+        let repo = top.path().join("repo");
+        fs::create_dir_all(&repo).unwrap();
+        let outside = top.path().join("outside.py");
+        fs::write(&outside, "old").unwrap();
+        let link = repo.join("link.py");
+        std::os::unix::fs::symlink(&outside, &link).unwrap();
+        let options = WriteOptions { root: Some(&repo) };
+        let err = write_file(&link, b"old", b"new", &options).unwrap_err();
+        assert!(matches!(err, ApplyError::LeavesRepository { .. }), "{err}");
+        assert!(
+            err.to_string().contains("not written: it is a symlink to"),
+            "{err}"
+        );
+        assert_eq!(fs::read_to_string(&outside).unwrap(), "old");
+        let inside = repo.join("real.py");
+        fs::write(&inside, "old").unwrap();
+        let link = repo.join("inner.py");
+        std::os::unix::fs::symlink("real.py", &link).unwrap();
+        write_file(&link, b"old", b"new", &options).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(&inside).unwrap(), "new");
     }
 }

@@ -454,6 +454,15 @@ pub fn read_candidate(
             reason: reason.to_string(),
         })
     };
+    // A temporary file or journal of this tool (left by an interrupted run) is never a
+    // project file, even when hidden files are walked or it is named.
+    if path.file_name().is_some_and(crate::apply::is_temp_name) {
+        return if explicit {
+            skipped("a temporary file of bedrock-migrate (left by an interrupted run)")
+        } else {
+            None
+        };
+    }
     // A file named on the command line is always read: as text when its type is unknown.
     let language = match Language::from_path(path) {
         Some(language) => language,

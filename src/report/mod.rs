@@ -153,9 +153,16 @@ pub fn partial_models_of<'a>(
         .collect()
 }
 
-/// Make `path` read the way users typed it: `/` separators, no leading `./`.
+/// Make `path` read the way users typed it: no leading `./`. A `\` is part of a file name
+/// on Unix (`a\b.py` is one file, not `a/b.py`) and is kept; only on Windows, where it
+/// separates directories, is it shown as `/`.
 pub fn display_path(path: &std::path::Path) -> String {
-    let s = path.to_string_lossy().replace('\\', "/");
+    let s = path.to_string_lossy();
+    let s = if cfg!(windows) {
+        s.replace('\\', "/")
+    } else {
+        s.into_owned()
+    };
     let mut s = s.as_str();
     while let Some(rest) = s.strip_prefix("./") {
         s = rest;
