@@ -43,11 +43,14 @@
 //! [`dotenvy`-style]: https://docs.rs/dotenvy
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use tree_sitter::{Language, Node, Parser};
 
-use super::treesitter::{comment_span, failed, finish, for_each_node, node_text, parse};
-use super::{Extraction, Span, SpanContext};
+use super::treesitter::{
+    comment_span, failed, finish, for_each_node_with_ancestors, node_text, parse,
+};
+use super::{Extraction, Focus, Span, SpanContext};
 
 thread_local! {
     /// This thread's Bash parser, created on first use (see the Python extractor for why
@@ -98,16 +101,28 @@ fn extract_with(source: &str, mode: Mode) -> Extraction {
     };
     let root = tree.root_node();
     let mut spans = Vec::new();
-    for_each_node(root, |node| {
-        if let Some(span) = node_span(node, source, mode) {
+    // Parents come from the walk's ancestor stack, never from `Node::parent`, which
+    // tree-sitter answers by searching down from the root: asked for each of thousands of
+    // siblings, that made a line of 4,000 `"",` take seconds. For the same reason whether
+    // a concatenation is interpolated is computed once per concatenation.
+    let mut interpolated = HashMap::new();
+    for_each_node_with_ancestors(root, Focus::Everything, |node, ancestors| {
+        if let Some(span) = node_span(node, ancestors, source, mode, &mut interpolated) {
             spans.push(span);
         }
     });
     finish(spans, root, source)
 }
 
-/// The span of `node`, if it is a value, a heredoc body or a comment.
-fn node_span(node: Node, source: &str, mode: Mode) -> Option<Span> {
+/// The span of `node` (whose ancestors are `ancestors`, the parent last), if it is a
+/// value, a heredoc body or a comment.
+fn node_span(
+    node: Node,
+    ancestors: &[Node],
+    source: &str,
+    mode: Mode,
+    interpolated: &mut HashMap<usize, bool>,
+) -> Option<Span> {
     if !node.is_named() {
         return None;
     }
@@ -120,7 +135,7 @@ fn node_span(node: Node, source: &str, mode: Mode) -> Option<Span> {
             }
             node.byte_range()
         }
-        _ if in_interpolated_concatenation(node) => return None,
+        _ if in_interpolated_concatenation(node, ancestors, interpolated) => return None,
         "string" => {
             let mut range = node.byte_range();
             for child in node.children(&mut node.walk()) {
@@ -136,7 +151,7 @@ fn node_span(node: Node, source: &str, mode: Mode) -> Option<Span> {
         "raw_string" => inside_quotes(node, 1, source),
         "ansi_c_string" => inside_quotes(node, 2, source),
         "word" | "extglob_pattern" => {
-            let in_command_name = node.parent().is_some_and(|p| p.kind() == "command_name");
+            let in_command_name = ancestors.last().is_some_and(|p| p.kind() == "command_name");
             if in_command_name && mode == Mode::Script {
                 return None;
             }
@@ -157,7 +172,7 @@ fn node_span(node: Node, source: &str, mode: Mode) -> Option<Span> {
         context: SpanContext::Code,
         holes,
         key: None,
-        key_name: key_name(node, source, mode),
+        key_name: key_name(node, ancestors, source, mode),
     })
 }
 
@@ -204,12 +219,22 @@ fn has_expansion_inside(string: Node) -> bool {
 
 /// Whether `node` is a direct piece of an interpolated concatenation (then the
 /// concatenation's span covers it), or the string inside such a piece's `$"…"`.
-fn in_interpolated_concatenation(node: Node) -> bool {
-    let mut parent = node.parent();
+fn in_interpolated_concatenation(
+    node: Node,
+    ancestors: &[Node],
+    interpolated: &mut HashMap<usize, bool>,
+) -> bool {
+    let mut up = ancestors.iter().rev();
+    let mut parent = up.next();
     if node.kind() == "string" && parent.is_some_and(|p| p.kind() == "translated_string") {
-        parent = parent.and_then(|p| p.parent());
+        parent = up.next();
     }
-    parent.is_some_and(|p| p.kind() == "concatenation" && is_interpolated(p))
+    parent.is_some_and(|p| {
+        p.kind() == "concatenation"
+            && *interpolated
+                .entry(p.id())
+                .or_insert_with(|| is_interpolated(*p))
+    })
 }
 
 /// The holes that one piece of an interpolated concatenation contributes: an expansion
@@ -242,27 +267,30 @@ fn collect_holes(piece: Node, source: &str, holes: &mut Vec<std::ops::Range<usiz
 
 /// The variable or long option that the value `node` is assigned to (see the module
 /// documentation).
-fn key_name(node: Node, source: &str, mode: Mode) -> Option<String> {
+fn key_name(node: Node, ancestors: &[Node], source: &str, mode: Mode) -> Option<String> {
     // Climb from the span's node to the value as a whole: `$"…"` around a string, the
-    // concatenation a piece belongs to, the array an element belongs to.
+    // concatenation a piece belongs to, the array an element belongs to. `ancestors[..up]`
+    // are the ancestors of `value`.
     let mut value = node;
+    let mut up = ancestors.len();
+    let parent_of = |up: usize| up.checked_sub(1).map(|i| ancestors[i]);
     if value.kind() == "string"
-        && let Some(parent) = value.parent().filter(|p| p.kind() == "translated_string")
+        && let Some(parent) = parent_of(up).filter(|p| p.kind() == "translated_string")
     {
-        value = parent;
+        (value, up) = (parent, up - 1);
     }
-    if let Some(parent) = value.parent().filter(|p| p.kind() == "concatenation") {
-        value = parent;
+    if let Some(parent) = parent_of(up).filter(|p| p.kind() == "concatenation") {
+        (value, up) = (parent, up - 1);
     }
-    if let Some(parent) = value.parent().filter(|p| p.kind() == "array") {
-        value = parent;
+    if let Some(parent) = parent_of(up).filter(|p| p.kind() == "array") {
+        (value, up) = (parent, up - 1);
     }
-    let parent = value.parent()?;
+    let parent = parent_of(up)?;
     match parent.kind() {
         "variable_assignment" if parent.child_by_field_name("value") == Some(value) => {
             assigned_name(parent, source)
         }
-        "command_name" if mode == Mode::Dotenv => dotenv_key(parent.parent()?, source),
+        "command_name" if mode == Mode::Dotenv => dotenv_key(parent_of(up - 1)?, source),
         "command" => {
             if mode == Mode::Dotenv
                 && let Some(key) = dotenv_key(parent, source)
@@ -586,6 +614,30 @@ mod tests {
                 .map(|h| &source[h.clone()])
                 .collect::<Vec<_>>(),
             ["${BASE}"]
+        );
+    }
+
+    /// A line of 4,000 `"",` took 50 s and 8,000 `[` took 24 s: every node asked
+    /// tree-sitter for its parent, which tree-sitter finds by searching from the root.
+    /// Now parents come from the walk, and both are read in milliseconds (no time is
+    /// asserted; a regression shows as a test that takes minutes).
+    #[test]
+    fn many_siblings_and_deep_brackets_are_linear() {
+        let siblings = format!("x=({} anthropic.claude-v2)\n", "\"\",".repeat(4_000));
+        let extraction = extract(&siblings);
+        assert!(
+            extraction
+                .spans
+                .iter()
+                .any(|s| siblings[s.range.clone()].contains("anthropic.claude-v2"))
+        );
+        let brackets = format!("{}\nm=\"anthropic.claude-v2\"\n", "[".repeat(8_000));
+        let extraction = extract(&brackets);
+        assert!(
+            extraction
+                .spans
+                .iter()
+                .any(|s| &brackets[s.range.clone()] == "anthropic.claude-v2")
         );
     }
 

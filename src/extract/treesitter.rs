@@ -116,11 +116,37 @@ fn parse_with(
     let parser = parser.insert(ready);
     #[cfg(test)]
     PARSES.with(|count| count.set(count.get() + 1));
-    parser.parse(source, None).ok_or_else(|| {
-        parser.reset();
-        whole_file_error(&format!("the {name} parser gave up on this file"))
-    })
+    // A per-file budget: tree-sitter is linear on sane input, but error recovery on hostile
+    // input can take far longer; past the budget the parse is cancelled and the file is
+    // searched as text (see [`failed`]) instead of hanging the run.
+    let started = std::time::Instant::now();
+    let mut over_budget = |_: &tree_sitter::ParseState| {
+        if started.elapsed() > PARSE_BUDGET {
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
+    };
+    let options = tree_sitter::ParseOptions::new().progress_callback(&mut over_budget);
+    let bytes = source.as_bytes();
+    let mut read = |offset: usize, _: tree_sitter::Point| bytes.get(offset..).unwrap_or_default();
+    parser
+        .parse_with_options(&mut read, None, Some(options))
+        .ok_or_else(|| {
+            parser.reset();
+            if started.elapsed() > PARSE_BUDGET {
+                whole_file_error(&format!(
+                    "the {name} parser took longer than {} s; read as text",
+                    PARSE_BUDGET.as_secs()
+                ))
+            } else {
+                whole_file_error(&format!("the {name} parser gave up on this file"))
+            }
+        })
 }
+
+/// How long one file's parse may take before it is cancelled.
+const PARSE_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// A new parser bound to `grammar`.
 fn new_parser(grammar: fn() -> Language) -> Result<Parser, tree_sitter::LanguageError> {
