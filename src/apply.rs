@@ -13,8 +13,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::extract::{self, Language, SyntaxError};
-use crate::finding::Edit;
-use crate::plan::bom_len;
+use crate::text::bom_len;
+pub use crate::text::splice;
 
 mod write;
 
@@ -103,23 +103,6 @@ pub enum ApplyError {
     },
 }
 
-/// `source` with `edits` applied. Edits must be sorted by start and not overlap; an edit that
-/// overlaps the previous one is skipped (the planner never produces those).
-pub fn splice<'a>(source: &str, edits: impl IntoIterator<Item = &'a Edit>) -> String {
-    let mut out = String::with_capacity(source.len() + 64);
-    let mut at = 0;
-    for edit in edits {
-        if edit.range.start < at || edit.range.end > source.len() {
-            continue;
-        }
-        out.push_str(&source[at..edit.range.start]);
-        out.push_str(&edit.content);
-        at = edit.range.end;
-    }
-    out.push_str(&source[at..]);
-    out
-}
-
 /// Re-parse `after` with the parser that read `before`: an error when the rewrite broke a
 /// file that parsed, or made a file that already had a syntax error fail differently (another
 /// line or message). Edits only ever replace model-ID characters inside literals, so a rewrite
@@ -170,23 +153,6 @@ pub fn write_atomic_bytes(path: &Path, original: &[u8], new_text: &[u8]) -> Resu
 mod tests {
     use super::*;
     use std::fs;
-
-    fn edit(range: std::ops::Range<usize>, content: &str) -> Edit {
-        Edit {
-            range,
-            content: content.into(),
-        }
-    }
-
-    #[test]
-    fn splice_keeps_everything_else() {
-        let src = "\u{feff}a = 'x'\r\nb = 'yy'\r\n";
-        let edits = [edit(8..9, "XYZ"), edit(17..19, "")];
-        assert_eq!(splice(src, &edits), "\u{feff}a = 'XYZ'\r\nb = ''\r\n");
-        // Overlapping and out-of-range edits are skipped.
-        let edits = [edit(0..4, "Q"), edit(2..5, "R"), edit(90..99, "S")];
-        assert_eq!(splice("abcdef", &edits), "Qef");
-    }
 
     #[test]
     fn verify_refuses_a_broken_rewrite() {

@@ -42,4 +42,5 @@ pub mod progress;
 pub mod region_evidence;
 pub mod report;
 pub mod rules;
+pub mod text;
 pub mod walk;

@@ -17,6 +17,9 @@ fn ci_refuses_variables_that_turn_tests_off() {
             stderr.starts_with(&format!("error: {var} is set;")),
             "{var}: {stderr}"
         );
-        assert!(out.stdout.is_empty(), "{var}: it must stop before doing anything");
+        assert!(
+            out.stdout.is_empty(),
+            "{var}: it must stop before doing anything"
+        );
     }
 }

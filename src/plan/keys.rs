@@ -59,7 +59,7 @@ pub(super) fn drop_colliding(source: &str, keys: &[Key], findings: &mut [Finding
                 .flat_map(|fix| fix.edits.iter().cloned())
                 .filter(|e| key.range.start <= e.range.start && e.range.end <= key.range.end)
                 .collect();
-            let spliced = crate::apply::splice(&source[..key.range.end], &edits);
+            let spliced = crate::text::splice(&source[..key.range.end], &edits);
             spliced[key.range.start..].to_string()
         })
         .collect();

@@ -26,6 +26,8 @@ use crate::model_ref::{ArnResource, ModelRef, geos_for_region, looks_like_model_
 use crate::rules::lifecycle::{self, Scope, Status};
 use crate::rules::resolve::Hop;
 use crate::rules::{Endpoint, Kind, Model, ResolveOptions, Rules, State};
+pub(crate) use crate::text::LineIndex;
+pub use crate::text::bom_len;
 
 /// Everything that decides how references are judged and rewritten.
 #[derive(Debug, Clone, Default)]
@@ -84,11 +86,6 @@ pub struct FilePlan {
     /// Set when the file did not parse; its findings are then reported but never fixed,
     /// because a rewrite could not be verified by re-parsing.
     pub syntax_error: Option<SyntaxError>,
-}
-
-/// Byte length of a UTF-8 byte-order mark at the start of `source`, if any.
-pub fn bom_len(source: &str) -> usize {
-    if source.starts_with('\u{feff}') { 3 } else { 0 }
 }
 
 /// Find and judge every model reference in `source` (a whole file).
@@ -215,52 +212,6 @@ fn drop_unsound_fixes(source: &str, findings: &mut [Finding]) {
         if !before.is_empty() {
             finding.notes.insert(0, before);
         }
-    }
-}
-
-/// Line starts of a file, for byte offset → line and column.
-///
-/// Columns count characters, so each query counts from the line start — unless it lies on
-/// the line of the previous query and after it, when counting resumes from there. Findings
-/// are looked up in file order, so a minified file with thousands of references on one line
-/// costs one pass over the line instead of one per reference.
-pub(crate) struct LineIndex<'a> {
-    source: &'a str,
-    starts: Vec<usize>,
-    /// The previous query: (line, byte offset, column).
-    last: std::cell::Cell<(usize, usize, usize)>,
-}
-
-impl<'a> LineIndex<'a> {
-    fn new(source: &'a str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1))
-            .collect();
-        LineIndex {
-            source,
-            starts,
-            last: std::cell::Cell::new((0, 0, 0)),
-        }
-    }
-
-    /// 1-based line and character column; a byte-order mark is not a column.
-    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let (last_line, last_offset, last_column) = self.last.get();
-        let (from, base) = if last_line == line && last_offset <= offset {
-            (last_offset, last_column)
-        } else {
-            let start = self.starts[line - 1];
-            let bom = if start == 0 { bom_len(self.source) } else { 0 };
-            (start + bom.min(offset), 1)
-        };
-        let column = base
-            + self
-                .source
-                .get(from..offset)
-                .map_or(0, |s| s.chars().count());
-        self.last.set((line, offset, column));
-        (line, column)
     }
 }
 
@@ -1440,7 +1391,7 @@ on_demand_regions = ["us-east-1", "us-west-2", "eu-west-1"]
         );
         let fix = f.fix.unwrap();
         assert_eq!(fix.safety, Safety::Review);
-        let fixed = crate::apply::splice(src, &fix.edits);
+        let fixed = crate::text::splice(src, &fix.edits);
         assert_eq!(
             fixed,
             "m = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0:thinking'\n"

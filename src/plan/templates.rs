@@ -103,7 +103,7 @@ profiles = ["us", "eu"]
             f.reason,
             "model ID assembled with a template: what stands before `anthropic.claude-3-haiku-20240307-v1:0` is filled in at run time, so only the base ID is rewritten and no geography prefix is added; check that the prefix the template supplies is an inference profile of `anthropic.claude-haiku-4-5-20251001-v1:0` (it has: us, eu)"
         );
-        assert_eq!(crate::apply::splice(src, &fix.edits), expected);
+        assert_eq!(crate::text::splice(src, &fix.edits), expected);
     }
 
     #[test]
