@@ -140,11 +140,23 @@ pub struct Usage {
 /// Every literal in `source` that reaches a known Bedrock API, for the languages that have
 /// an analyser (Python, TypeScript/JavaScript, Rust); empty for the others.
 pub fn analyze(language: Language, source: &str) -> Vec<Usage> {
+    analyze_in(language, source, None)
+}
+
+/// [`analyze`], reading the tree-sitter `tree` the extractor already parsed from `source`
+/// (see [`crate::extract::read_document`]) instead of parsing the file again. Rust is
+/// analysed from syn's tokens, which live on a thread of their own: it ignores `tree`.
+pub fn analyze_in(
+    language: Language,
+    source: &str,
+    tree: Option<&tree_sitter::Tree>,
+) -> Vec<Usage> {
+    use typescript::Dialect;
     match language {
-        Language::Python => python::analyze(source),
-        Language::TypeScript => typescript::analyze(source, typescript::Dialect::TypeScript),
-        Language::Tsx => typescript::analyze(source, typescript::Dialect::Tsx),
-        Language::JavaScript => typescript::analyze(source, typescript::Dialect::JavaScript),
+        Language::Python => python::analyze_in(source, tree),
+        Language::TypeScript => typescript::analyze_in(source, Dialect::TypeScript, tree),
+        Language::Tsx => typescript::analyze_in(source, Dialect::Tsx, tree),
+        Language::JavaScript => typescript::analyze_in(source, Dialect::JavaScript, tree),
         Language::Rust => rust::analyze(source),
         _ => Vec::new(),
     }

@@ -100,11 +100,24 @@ static CALLEES: common::CalleeWords = common::CalleeWords::new(|| {
 /// Sorted by literal, then call. Never panics: a file tree-sitter cannot parse at all gives
 /// no usages; a file with syntax errors is analysed as far as tree-sitter recovered it.
 pub fn analyze(source: &str, dialect: Dialect) -> Vec<Usage> {
+    analyze_in(source, dialect, None)
+}
+
+/// [`analyze`] on `tree`, the tree parsed from `source`, when the caller has it.
+pub fn analyze_in(source: &str, dialect: Dialect, tree: Option<&tree_sitter::Tree>) -> Vec<Usage> {
     if !CALLEES.occur_in(source) {
         return Vec::new();
     }
-    let Ok(tree) = parse_tree(source, dialect) else {
-        return Vec::new();
+    let parsed;
+    let tree = match tree {
+        Some(tree) => tree,
+        None => match parse_tree(source, dialect) {
+            Ok(tree) => {
+                parsed = tree;
+                &parsed
+            }
+            Err(_) => return Vec::new(),
+        },
     };
     let root = tree.root_node();
     let (file, nodes) = File::collect(root, source);

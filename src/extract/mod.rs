@@ -288,6 +288,31 @@ pub fn extract_focused(language: Language, source: &str, focus: Focus) -> Extrac
     }
 }
 
+/// A file as its language's parser read it: the spans extracted, and — for the languages
+/// whose call-site analyser reads a tree-sitter tree (Python, TypeScript/JavaScript) — that
+/// tree, handed on explicitly so the file is parsed once (see [`crate::callsite::analyze_in`]).
+#[derive(Debug)]
+pub struct Document {
+    /// The spans and the first syntax error.
+    pub extraction: Extraction,
+    /// The syntax tree, when the language's analyser reads one and the file could be parsed.
+    pub tree: Option<tree_sitter::Tree>,
+}
+
+/// Read `source` as `language`: [`extract_focused`], keeping the syntax tree the call-site
+/// analyser needs.
+pub fn read_document(language: Language, source: &str, focus: Focus) -> Document {
+    use typescript::Dialect;
+    let (extraction, tree) = match language {
+        Language::Python => python::document(source, focus),
+        Language::TypeScript => typescript::document(source, Dialect::TypeScript, focus),
+        Language::Tsx => typescript::document(source, Dialect::Tsx, focus),
+        Language::JavaScript => typescript::document(source, Dialect::JavaScript, focus),
+        _ => (extract_focused(language, source, focus), None),
+    };
+    Document { extraction, tree }
+}
+
 /// 1-based line and character column of byte `offset` in `source`.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(source.len());

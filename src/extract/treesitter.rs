@@ -50,9 +50,6 @@ pub(crate) fn parse(
             )));
         }
     }
-    if let Some(tree) = cached(name, source) {
-        return Ok(tree);
-    }
     let run = |parser: &mut Option<Parser>| parse_with(parser, grammar, name, source);
     let tree = slot
         .try_with(|cell| match cell.try_borrow_mut() {
@@ -60,44 +57,7 @@ pub(crate) fn parse(
             Err(_) => run(&mut None),
         })
         .unwrap_or_else(|_| run(&mut None))?;
-    remember(name, source, &tree);
     Ok(tree)
-}
-
-thread_local! {
-    /// The last tree this thread parsed, with its grammar's name and source text.
-    ///
-    /// The planner reads each file twice — the extractor for its literals, the call-site
-    /// analyser for how they are used — and parsing dominates the cost of a candidate file.
-    /// Keeping the last tree (a reference-counted handle) lets the second reader reuse it;
-    /// the source is compared in full, so a different file can never get a stale tree.
-    static LAST_TREE: RefCell<Option<(&'static str, String, Tree)>> = const { RefCell::new(None) };
-}
-
-fn cached(name: &str, source: &str) -> Option<Tree> {
-    LAST_TREE
-        .try_with(|cell| {
-            let last = cell.try_borrow().ok()?;
-            let (n, s, tree) = last.as_ref()?;
-            (*n == name && s == source).then(|| tree.clone())
-        })
-        .ok()
-        .flatten()
-}
-
-fn remember(name: &str, source: &str, tree: &Tree) {
-    let name: &'static str = match name {
-        "Python" => "Python",
-        "TypeScript" => "TypeScript",
-        "TSX" => "TSX",
-        "JavaScript" => "JavaScript",
-        _ => return,
-    };
-    let _ = LAST_TREE.try_with(|cell| {
-        if let Ok(mut last) = cell.try_borrow_mut() {
-            *last = Some((name, source.to_owned(), tree.clone()));
-        }
-    });
 }
 
 /// Parse with the parser in `parser`, creating it first if it is `None`.
@@ -161,8 +121,14 @@ fn new_parser(grammar: fn() -> Language) -> Result<Parser, tree_sitter::Language
 thread_local! {
     /// How many parsers this thread has created (tests check that they are reused).
     static PARSERS_CREATED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-    /// How many parses this thread has run (tests check the last-tree cache).
+    /// How many parses this thread has run (tests check that a file is parsed once).
     static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many tree-sitter parses this thread has run so far.
+#[cfg(test)]
+pub(crate) fn parses() -> usize {
+    PARSES.with(std::cell::Cell::get)
 }
 
 /// How many parsers (of any grammar) this thread has created so far.
@@ -487,34 +453,6 @@ pub(crate) fn key_of(
         parent.kind() == "pair" && parent.child_by_field_name("key") == Some(node)
     })?;
     Some(Mapping::At(grandparent.unwrap_or(pair).byte_range()))
-}
-
-#[cfg(test)]
-mod cache_tests {
-    use super::PARSES;
-
-    fn parses() -> usize {
-        PARSES.with(std::cell::Cell::get)
-    }
-
-    #[test]
-    fn the_second_parse_of_the_same_text_reuses_the_tree() {
-        let src = "x = 'anthropic.claude-v2'\n";
-        let before = parses();
-        crate::extract::python::parse_tree(src).unwrap();
-        crate::extract::python::parse_tree(src).unwrap();
-        assert_eq!(
-            parses(),
-            before + 1,
-            "the second parse must come from the cache"
-        );
-        // Same length, other text: parsed anew, never a stale tree.
-        let other = "x = 'anthropic.claude-v3'\n";
-        let tree = crate::extract::python::parse_tree(other).unwrap();
-        assert_eq!(parses(), before + 2);
-        let text = tree.root_node().utf8_text(other.as_bytes()).unwrap();
-        assert_eq!(text, other);
-    }
 }
 
 #[cfg(test)]

@@ -89,10 +89,24 @@ pub fn extract(source: &str, dialect: Dialect) -> Extraction {
 
 /// Like [`extract`], leaving out spans that `focus` rules out (see [`Focus`]).
 pub fn extract_focused(source: &str, dialect: Dialect, focus: Focus) -> Extraction {
-    let tree = match parse(dialect.slot(), dialect.grammar(), dialect.name(), source) {
-        Ok(tree) => tree,
-        Err(error) => return failed(source, error),
-    };
+    document(source, dialect, focus).0
+}
+
+/// [`extract_focused`], and the syntax tree it read (for the call-site analyser), if
+/// `source` could be parsed at all.
+pub(crate) fn document(
+    source: &str,
+    dialect: Dialect,
+    focus: Focus,
+) -> (Extraction, Option<tree_sitter::Tree>) {
+    match parse(dialect.slot(), dialect.grammar(), dialect.name(), source) {
+        Ok(tree) => (extract_tree(source, &tree, focus), Some(tree)),
+        Err(error) => (failed(source, error), None),
+    }
+}
+
+/// The spans of `source`, read from its syntax tree `tree`.
+fn extract_tree(source: &str, tree: &tree_sitter::Tree, focus: Focus) -> Extraction {
     let root = tree.root_node();
     let mut spans = Vec::new();
     // The kinds `node_span` accepts (all named); numeric ids rule out every other node

@@ -113,21 +113,24 @@ fn plan_file_in(
         Some(anchors) => extract::Focus::Around(anchors),
         None => extract::Focus::Everything,
     };
-    let extraction = extract::extract_focused(language, &source[offset..], focus);
-    let usages: Vec<Usage> = callsite::analyze(language, &source[offset..])
-        .into_iter()
-        .map(|mut u| {
-            u.literal = u.literal.start + offset..u.literal.end + offset;
-            u.call = u.call.start + offset..u.call.end + offset;
-            for p in &mut u.params {
-                p.range = p.range.start + offset..p.range.end + offset;
-            }
-            if let Some(r) = &mut u.region {
-                r.range = r.range.start + offset..r.range.end + offset;
-            }
-            u
-        })
-        .collect();
+    // The file is parsed once: the extractor's tree is handed to the call-site analyser.
+    let document = extract::read_document(language, &source[offset..], focus);
+    let extraction = document.extraction;
+    let usages: Vec<Usage> =
+        callsite::analyze_in(language, &source[offset..], document.tree.as_ref())
+            .into_iter()
+            .map(|mut u| {
+                u.literal = u.literal.start + offset..u.literal.end + offset;
+                u.call = u.call.start + offset..u.call.end + offset;
+                for p in &mut u.params {
+                    p.range = p.range.start + offset..p.range.end + offset;
+                }
+                if let Some(r) = &mut u.region {
+                    r.range = r.range.start + offset..r.range.end + offset;
+                }
+                u
+            })
+            .collect();
     let lines = LineIndex::new(source);
     let mut findings = Vec::new();
     let mut keys: Vec<keys::Key> = Vec::new();
@@ -1188,6 +1191,18 @@ lifecycle = [
             ..Default::default()
         };
         plan_file(src, Language::Python, &rules, &options).findings
+    }
+
+    /// The extractor's tree is handed to the call-site analyser: planning a file parses
+    /// it once (it used to be shared through a per-thread cache of the last tree).
+    #[test]
+    fn a_file_is_parsed_once() {
+        let src = "import boto3\nc = boto3.client('bedrock-runtime')\n\
+                   c.converse(modelId='anthropic.claude-3-5-sonnet-20240620-v1:0', messages=[])\n";
+        let before = crate::extract::treesitter::parses();
+        let findings = plan(src, Some("us"));
+        assert_eq!(crate::extract::treesitter::parses(), before + 1);
+        assert!(findings[0].call.is_some(), "the analyser saw the call");
     }
 
     fn one(src: &str, prefix: Option<&str>) -> Finding {
