@@ -702,6 +702,11 @@ fn gather(
                 ));
                 return;
             }
+            // Confirmed before it is parsed: most prefilter hits in real code are
+            // `amazon.com`, `import.meta.url` and the like.
+            if !plan::candidate::is_candidate(&file.text, rules) {
+                return;
+            }
             if let Some(counters) = &walk_options.progress {
                 counters.parsed();
             }

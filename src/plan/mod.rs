@@ -14,6 +14,7 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
+pub mod candidate;
 mod keys;
 mod paths;
 mod safety;
@@ -98,8 +99,9 @@ pub fn plan_file(
     plan_file_in(source, language, rules, options, true)
 }
 
-/// [`plan_file`], with the extractor focused on the provider prefixes of the file when
-/// `focused` (the tests check that this changes nothing).
+/// [`plan_file`]; when `focused`, a file that is not a [`candidate`] is not parsed, and the
+/// extractor is focused on the provider prefixes of the file (the tests check that both
+/// change nothing).
 fn plan_file_in(
     source: &str,
     language: Language,
@@ -108,6 +110,9 @@ fn plan_file_in(
     focused: bool,
 ) -> FilePlan {
     let offset = bom_len(source);
+    if focused && !candidate::is_candidate(&source[offset..], rules) {
+        return FilePlan::default();
+    }
     let anchors = focused.then(|| rules.grammar().anchors(&source[offset..]));
     let focus = match &anchors {
         Some(anchors) => extract::Focus::Around(anchors),
