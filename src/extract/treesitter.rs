@@ -76,12 +76,13 @@ fn parse_with(
     let parser = parser.insert(ready);
     #[cfg(test)]
     PARSES.with(|count| count.set(count.get() + 1));
-    // A per-file budget: tree-sitter is linear on sane input, but error recovery on hostile
+    // A per-file budget ([`parse_budget`]): tree-sitter is linear on sane input, but error recovery on hostile
     // input can take far longer; past the budget the parse is cancelled and the file is
     // searched as text (see [`failed`]) instead of hanging the run.
     let started = std::time::Instant::now();
+    let budget = parse_budget(source.len());
     let mut over_budget = |_: &tree_sitter::ParseState| {
-        if started.elapsed() > PARSE_BUDGET {
+        if started.elapsed() > budget {
             std::ops::ControlFlow::Break(())
         } else {
             std::ops::ControlFlow::Continue(())
@@ -94,10 +95,10 @@ fn parse_with(
         .parse_with_options(&mut read, None, Some(options))
         .ok_or_else(|| {
             parser.reset();
-            if started.elapsed() > PARSE_BUDGET {
+            if started.elapsed() > budget {
                 whole_file_error(&format!(
                     "the {name} parser took longer than {} s; read as text",
-                    PARSE_BUDGET.as_secs()
+                    budget.as_secs()
                 ))
             } else {
                 whole_file_error(&format!("the {name} parser gave up on this file"))
@@ -105,8 +106,14 @@ fn parse_with(
         })
 }
 
-/// How long one file's parse may take before it is cancelled.
-const PARSE_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
+/// How long the parse of a file of `len` bytes may take before it is cancelled: a minute,
+/// and a minute more per MiB. A sane file parses a thousand times faster than that even in
+/// a debug build on a loaded machine; the budget only stops pathological error recovery
+/// from hanging the run.
+fn parse_budget(len: usize) -> std::time::Duration {
+    let mib = u64::try_from(len >> 20).unwrap_or(u64::MAX);
+    std::time::Duration::from_secs(60u64.saturating_add(mib.saturating_mul(60)))
+}
 
 /// A new parser bound to `grammar`.
 fn new_parser(grammar: fn() -> Language) -> Result<Parser, tree_sitter::LanguageError> {
