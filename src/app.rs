@@ -371,7 +371,7 @@ pub fn execute_holding(
             }
             let (walked, parsed) = counters.get();
             info.push(format!(
-                "{walked} {} walked, {parsed} parsed (the others hold no provider prefix such as `anthropic.`)",
+                "{walked} {} walked, {parsed} parsed (the others hold nothing shaped like a model ID)",
                 if walked == 1 { "file" } else { "files" }
             ));
         }
