@@ -6,8 +6,8 @@
 //! confirms a literal hit with the full regex — the model-ID grammar is run over the raw
 //! text first, and a file is parsed only when some hit could become a finding.
 //!
-//! The test is a superset of what the planner reports (its `judge` step), on raw text rather than on
-//! literals: holes in a template shorten an ID (`anthropic.claude-{v}` is the family prefix
+//! The test is a superset of what the planner reports (its `judge` step), on raw text
+//! rather than on literals: holes in a template shorten an ID (`anthropic.claude-{v}` is the family prefix
 //! `anthropic.claude-`), a file extension or a client alias lengthens one
 //! (`anthropic.claude-v2.json`, `anthropic.claude-v2:beta`). A test plans every fixture
 //! file with and without this step and requires the same result.
