@@ -1107,7 +1107,8 @@ fn invalid_utf8_is_handled_by_the_walker() {
         }))
         .unwrap_or_else(|_| panic!("read_candidate panicked on {bytes:?}"));
         match visit {
-            None | Some(Visit::Skipped { .. }) => {}
+            None
+            | Some(Visit::Skipped { .. } | Visit::Undecodable { .. } | Visit::Excluded { .. }) => {}
             Some(Visit::File(file)) => {
                 let options = Settings {
                     as_of: 1,
