@@ -50,8 +50,15 @@ use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, Test
 /// Cases of the default run: about 30 s in a debug build on a 2-core machine (7 ms a case).
 const DEFAULT_CASES: u32 = 4000;
 const DEFAULT_SEED: u64 = 14;
-/// Checks by `python3` or `node` per run (each one is a message to a running interpreter).
-const MAX_INTERPRETER_CHECKS: usize = 4000;
+/// Checks by `python3` or `node` per run, at least (each one is a message to a running
+/// interpreter); a longer run may make one per case.
+const MIN_INTERPRETER_CHECKS: usize = 4000;
+
+/// The most checks by `python3` or `node` this run makes.
+fn max_interpreter_checks() -> usize {
+    let cases = env_number("BEDROCK_MIGRATE_FUZZ_CASES").unwrap_or(0);
+    MIN_INTERPRETER_CHECKS.max(usize::try_from(cases).unwrap_or(usize::MAX))
+}
 
 // ---------------------------------------------------------------------------------------
 // Inputs
@@ -628,6 +635,7 @@ struct Interpreters {
     python: Option<Interpreter>,
     node: Option<Interpreter>,
     checks: usize,
+    max_checks: usize,
 }
 
 fn interpreters() -> &'static Mutex<Interpreters> {
@@ -645,6 +653,7 @@ fn interpreters() -> &'static Mutex<Interpreters> {
             python,
             node,
             checks: 0,
+            max_checks: max_interpreter_checks(),
         })
     })
 }
@@ -653,7 +662,7 @@ fn interpreters() -> &'static Mutex<Interpreters> {
 fn interpreter_check(language: Language, before: &str, after: &str) -> Result<bool, String> {
     let mut guard = interpreters().lock().unwrap_or_else(|p| p.into_inner());
     let its = &mut *guard;
-    if its.checks >= MAX_INTERPRETER_CHECKS {
+    if its.checks >= its.max_checks {
         return Ok(false);
     }
     let it = match language {
