@@ -82,6 +82,10 @@ pub fn extract(source: &str) -> Extraction {
                     },
                 });
             }
+            // A comment inside a string is the string's text: tree-sitter-json puts one
+            // there only when it recovers an unterminated string (`",\n/* … */`), whose
+            // span already covers it.
+            "comment" if node.parent().is_some_and(|p| p.kind() == "string") => {}
             "comment" => spans.push(comment_span(node, SpanContext::Comment, source)),
             _ => {}
         },
@@ -285,6 +289,23 @@ mod tests {
                 ("v", Code, false, name("k")),
                 ("// tail", Comment, false, None),
             ]
+        );
+    }
+
+    #[test]
+    fn a_comment_inside_an_unterminated_string_is_not_a_second_span() {
+        // Found by tests/fuzz.rs: the recovered string held the comment and the comment
+        // was a span of its own, so the reference was reported twice and its two fixes
+        // overlapped.
+        let source = "\",\n/*meta.llama2-13b-v1*/";
+        let extraction = extract(source);
+        assert!(extraction.syntax_error.is_some());
+        assert_eq!(texts(source), [",\n/*meta.llama2-13b-v1*/"]);
+        assert!(
+            extraction
+                .spans
+                .windows(2)
+                .all(|w| w[0].range.end <= w[1].range.start)
         );
     }
 

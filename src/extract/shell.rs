@@ -95,7 +95,7 @@ fn grammar() -> Language {
 }
 
 fn extract_with(source: &str, mode: Mode) -> Extraction {
-    let tree = match parse(&PARSER, grammar, "Bash", source) {
+    let tree = match parse(&PARSER, grammar, "Bash", &defuse_brace_scanner(source)) {
         Ok(tree) => tree,
         Err(error) => return failed(source, error),
     };
@@ -112,6 +112,48 @@ fn extract_with(source: &str, mode: Mode) -> Extraction {
         }
     });
     finish(spans, root, source)
+}
+
+/// `source` as tree-sitter-bash can read it without crashing: byte for byte the same,
+/// except for a character over U+00FF right after a `{` (digits skipped) or after a
+/// `{N..` (digits skipped), which becomes as many `_` as it has bytes.
+///
+/// tree-sitter-bash 0.25's external scanner tests those characters for a brace expansion
+/// (`{1..9}`) with C's `isdigit`, which indexes a 384-entry table with the code point: for
+/// `{` followed by U+88B2D it read unmapped memory and the process died (SIGSEGV), a crash
+/// no `catch_unwind` can turn into an error. Offsets are unchanged, so spans are still cut
+/// from the original text; the stand-in is a word character, as the original is to Bash.
+fn defuse_brace_scanner(source: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = source.as_bytes();
+    let digits = |mut i: usize| {
+        while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        i
+    };
+    // A character the scanner classifies at `i` that is over U+00FF: its byte range.
+    let wide = |i: usize| {
+        let c = source.get(i..)?.chars().next()?;
+        (u32::from(c) > 0xff).then(|| i..i + c.len_utf8())
+    };
+    let mut wide_ranges = Vec::new();
+    for brace in memchr::memchr_iter(b'{', bytes) {
+        let after = digits(brace + 1);
+        if let Some(range) = wide(after) {
+            wide_ranges.push(range);
+        } else if bytes.get(after..after + 2) == Some(b"..") {
+            wide_ranges.extend(wide(digits(after + 2)));
+        }
+    }
+    if wide_ranges.is_empty() {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    let mut defused = source.to_owned();
+    for range in wide_ranges {
+        let underscores = "_".repeat(range.len());
+        defused.replace_range(range, &underscores);
+    }
+    std::borrow::Cow::Owned(defused)
 }
 
 /// The span of `node` (whose ancestors are `ancestors`, the parent last), if it is a
@@ -350,6 +392,42 @@ fn is_long_option(text: &str) -> bool {
 mod tests {
     use super::*;
     use SpanContext::{Code, Comment};
+
+    #[test]
+    fn a_wide_character_after_a_brace_does_not_crash_the_bash_scanner() {
+        // Found by tests/fuzz.rs: `{` then U+88B2D in a dotenv file killed the process
+        // (SIGSEGV in tree-sitter-bash's scanner, see `defuse_brace_scanner`).
+        for source in [
+            "{\u{88b2d}",
+            "{12\u{100000}",
+            "{1..\u{f0000}}",
+            "echo {\u{e0000}} anthropic.claude-v2\n",
+            "K=\"{\u{88b2d}\" # anthropic.claude-v2\n",
+        ] {
+            let script = extract(source);
+            let dotenv = extract_dotenv(source);
+            for extraction in [&script, &dotenv] {
+                for span in &extraction.spans {
+                    assert!(source.get(span.range.clone()).is_some(), "{source:?}");
+                }
+            }
+        }
+        // The original text is what spans hold.
+        let source = "M=\"anthropic.claude-v2 {\u{88b2d}\"\n";
+        assert_eq!(
+            spans_of(&extract_dotenv(source), source),
+            [(
+                "anthropic.claude-v2 {\u{88b2d}".to_owned(),
+                Code,
+                Some("M".to_owned())
+            )]
+        );
+        assert_eq!(defuse_brace_scanner("{é} {1..ā}"), "{é} {1..__}");
+        assert!(matches!(
+            defuse_brace_scanner("{1..9} é ā"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     /// Text, context and key name of every span, in order.
     fn spans_of(

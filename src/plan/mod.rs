@@ -144,10 +144,17 @@ fn plan_file_in(
         let Some(text) = source.get(start..span.range.end + offset) else {
             continue;
         };
+        // Relative to the span, and within it: in a tree recovered from a syntax error a
+        // hole can start before its span (`"${${""$` in HCL, a heredoc body without its
+        // opening line).
         let holes: Vec<Range<usize>> = span
             .holes
             .iter()
-            .map(|h| h.start + offset - start..h.end + offset - start)
+            .map(|h| {
+                let clip = |at: usize| (at + offset).clamp(start, start + text.len()) - start;
+                clip(h.start)..clip(h.end)
+            })
+            .filter(|h| !h.is_empty())
             .collect();
         let first = findings.len();
         let used: Vec<&Usage> = usages
@@ -179,7 +186,7 @@ fn plan_file_in(
     findings.sort_by_key(|f| f.range.start);
     // Spans of a recovered tree can overlap (a stray quote, a comment inside a broken
     // string): the same bytes are one reference, reported once.
-    findings.dedup_by(|later, first| later.range == first.range);
+    drop_overlapping(&mut findings);
     let syntax_error = extraction.syntax_error;
     if let Some(e) = &syntax_error {
         for f in findings.iter_mut().filter(|f| f.fix.is_some()) {
@@ -221,6 +228,52 @@ fn drop_unsound_fixes(source: &str, findings: &mut [Finding]) {
             finding.notes.insert(0, before);
         }
     }
+}
+
+/// One finding per reference, and no two findings over the same bytes (findings sorted by
+/// start). In a tree recovered from a syntax error two spans can hold the same bytes (a
+/// comment inside an unterminated string in Python, a string inside a broken template
+/// literal in JavaScript), and in garbage the grammar can find references that overlap
+/// (`anthropic.claude-arn:aws:bedrock::…`). A finding over exactly the bytes of the one
+/// before it is the same reference read twice: the more cautious of the two is kept (no
+/// fix, then review, then safe). A finding that overlaps the one before only in part is
+/// dropped, and that one keeps no fix: which of the two is the reference cannot be told.
+/// Either way no two fixes overlap, so no edit is lost when they are spliced.
+fn drop_overlapping(findings: &mut Vec<Finding>) {
+    fn caution(f: &Finding) -> u8 {
+        match f.fix.as_ref().map(|fix| fix.safety) {
+            None => 2,
+            Some(Safety::Review) => 1,
+            Some(Safety::Safe) => 0,
+        }
+    }
+    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
+    for finding in findings.drain(..) {
+        match kept.last_mut() {
+            Some(last) if finding.range == last.range => {
+                if caution(&finding) > caution(last) {
+                    *last = finding;
+                }
+            }
+            Some(last) if finding.range.start < last.range.end => {
+                if last.fix.take().is_some() {
+                    last.safety = Some(Safety::Review);
+                    let before = std::mem::replace(
+                        &mut last.reason,
+                        format!(
+                            "no automatic fix: it overlaps another possible reference (`{}`); change it by hand",
+                            finding.original
+                        ),
+                    );
+                    if !before.is_empty() {
+                        last.notes.insert(0, before);
+                    }
+                }
+            }
+            _ => kept.push(finding),
+        }
+    }
+    *findings = kept;
 }
 
 /// What the table says about a known model on the as-of date.
@@ -1167,6 +1220,60 @@ lifecycle = [
 [not_models]
 "anthropic.claude:1" = "default prompt router"
 "#;
+
+    #[test]
+    fn a_reference_read_twice_is_one_finding() {
+        // Found by tests/fuzz.rs: tree-sitter-python reads a comment inside an unterminated
+        // string as well as the string, so the reference was reported twice, with two
+        // overlapping fixes (`fix` spliced one and dropped the other without a word).
+        let f = plan("\"\n\n#anthropic.claude-v2\n\"", None);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].original, "anthropic.claude-v2");
+        // The JavaScript reading of a string inside a broken template literal.
+        let rules = load_from_str(TABLE, "t.toml").unwrap();
+        let options = options_on("2026-11-21");
+        let source = "`${\"anthropic.claude-v2\"i\\${t`";
+        let f = plan_file(source, Language::JavaScript, &rules, &options).findings;
+        assert_eq!(f.len(), 1, "{f:#?}");
+    }
+
+    #[test]
+    fn references_that_overlap_in_part_get_no_fix() {
+        // Found by tests/fuzz.rs: in garbage the grammar finds a reference inside another.
+        let mut a = one("m = 'anthropic.claude-v2'", None);
+        assert!(a.fix.is_some());
+        let mut b = a.clone();
+        b.range = a.range.start + 3..a.range.end + 3;
+        b.original = "overlapping".into();
+        a.notes.clear();
+        let mut findings = vec![a.clone(), b];
+        drop_overlapping(&mut findings);
+        assert_eq!(findings.len(), 1);
+        assert!(findings[0].fix.is_none());
+        assert_eq!(findings[0].safety, Some(Safety::Review));
+        assert!(
+            findings[0].reason.contains("`overlapping`"),
+            "{}",
+            findings[0].reason
+        );
+        assert_eq!(findings[0].notes, [a.reason]);
+    }
+
+    #[test]
+    fn a_hole_that_starts_before_its_span_does_not_panic() {
+        // Found by tests/fuzz.rs: the HCL parser recovers `"${${""$` as a heredoc whose
+        // body is empty and whose interpolation starts before it; the planner subtracted
+        // the span's start from the hole's and overflowed.
+        let rules = crate::rules::load_default().unwrap();
+        for source in [
+            "\"${${\"\"$",
+            "\"${${\"\"$ anthropic.claude-v2",
+            "\u{feff}\"${${\"\"$",
+        ] {
+            let plan = plan_file(source, Language::Hcl, &rules, &options_on("2026-11-21"));
+            assert!(plan.syntax_error.is_some(), "{source:?}");
+        }
+    }
 
     fn plan(src: &str, prefix: Option<&str>) -> Vec<Finding> {
         plan_in(src, prefix, None)
