@@ -1270,7 +1270,9 @@ lifecycle = [
             "\"${${\"\"$ anthropic.claude-v2",
             "\u{feff}\"${${\"\"$",
         ] {
-            let plan = plan_file(source, Language::Hcl, &rules, &options_on("2026-11-21"));
+            // Unfocused: parsed even where no candidate would have been confirmed.
+            let options = options_on("2026-11-21");
+            let plan = plan_file_in(source, Language::Hcl, &rules, &options, false);
             assert!(plan.syntax_error.is_some(), "{source:?}");
         }
     }
