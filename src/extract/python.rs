@@ -17,7 +17,8 @@ use std::ops::Range;
 use tree_sitter::{Language, Node, Parser};
 
 use super::treesitter::{
-    KindSet, comment_span, failed, finish, for_each_node_with_ancestors, key_of, node_text, parse,
+    KindSet, comment_span, failed, finish, for_each_node_with_ancestors, key_of, named_children,
+    node_text, parse,
 };
 use super::{Extraction, Focus, Span, SpanContext};
 
@@ -337,13 +338,6 @@ fn is_first_statement_of_body(statement: Node, ancestors: &[Node]) -> bool {
         previous = node.prev_named_sibling();
     }
     is_body && previous.is_none()
-}
-
-/// The named children of `node`, leaving out extras (comments).
-fn named_children(node: Node) -> Vec<Node> {
-    node.named_children(&mut node.walk())
-        .filter(|child| !child.is_extra())
-        .collect()
 }
 
 #[cfg(test)]

@@ -322,6 +322,54 @@ pub(crate) fn walk<'tree>(root: Node<'tree>, mut visit: impl FnMut(Step<'tree>))
     }
 }
 
+/// Values that belong to the nodes enclosing the current node of a [`walk`], innermost
+/// last: each is recorded when its node is entered and dropped when that node is left, so
+/// that a walk keeps what surrounds a node (the key a value belongs to, the object that holds
+/// a key, the scope a binding is visible in) without asking for parents.
+#[derive(Debug)]
+pub(crate) struct Enclosing<T>(Vec<(usize, T)>);
+
+impl<T> Default for Enclosing<T> {
+    fn default() -> Self {
+        Enclosing(Vec::new())
+    }
+}
+
+impl<T> Enclosing<T> {
+    /// Record `value` for `node`, which is being entered.
+    pub(crate) fn push(&mut self, node: Node, value: T) {
+        self.0.push((node.id(), value));
+    }
+
+    /// Drop what was recorded for `node`, which is being left ([`Step::Leave`]).
+    pub(crate) fn leave(&mut self, node: Node) {
+        while self.0.last().is_some_and(|(id, _)| *id == node.id()) {
+            self.0.pop();
+        }
+    }
+
+    /// The innermost value.
+    pub(crate) fn innermost(&self) -> Option<&T> {
+        self.0.last().map(|(_, value)| value)
+    }
+
+    /// The innermost value for which `test` holds.
+    pub(crate) fn innermost_where(&self, test: impl Fn(&T) -> bool) -> Option<&T> {
+        self.0
+            .iter()
+            .rev()
+            .map(|(_, value)| value)
+            .find(|value| test(value))
+    }
+}
+
+/// The named children of `node`, leaving out extras (comments).
+pub(crate) fn named_children(node: Node) -> Vec<Node> {
+    node.named_children(&mut node.walk())
+        .filter(|child| !child.is_extra())
+        .collect()
+}
+
 /// The contents of a quoted node: the bytes between its first child and its last child
 /// when those are the anonymous tokens `open` and `close` (a missing closing token has no
 /// width, so an unterminated literal runs to the node's end).
