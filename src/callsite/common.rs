@@ -544,6 +544,22 @@ pub(super) mod test_support {
         &source[usage.literal.clone()]
     }
 
+    /// Each of `usages` (of `source`) as (literal's text, client Region).
+    pub(crate) fn regions<'s>(
+        source: &'s str,
+        usages: &'s [Usage],
+    ) -> Vec<(&'s str, Option<&'s str>)> {
+        usages
+            .iter()
+            .map(|u| {
+                (
+                    literal(source, u),
+                    u.region.as_ref().map(|r| r.region.as_str()),
+                )
+            })
+            .collect()
+    }
+
     /// Each parameter as (normalised name, text at its range).
     pub(crate) fn params(source: &str, usage: &Usage) -> Vec<(String, String)> {
         usage

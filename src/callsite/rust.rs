@@ -825,7 +825,7 @@ impl<'ast> Analyser<'ast, '_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::common::test_support::{checked, literal, owned, params};
+    use super::super::common::test_support::{checked, literal, owned, params, regions};
     use super::*;
     use crate::extract::{Language, extract};
 
@@ -1066,15 +1066,7 @@ mod tests {
             "    let us = Client::new(&aws_config::defaults(BehaviorVersion::latest()).region(Region::new(\"us-east-1\")).load().await);\n    let eu_config = aws_config::defaults(BehaviorVersion::latest()).region(Region::new(\"eu-west-1\")).load().await;\n    let eu = Client::new(&eu_config);\n    us.converse().model_id(\"a-v1\").send().await?;\n    eu.converse().model_id(\"b-v1\").send().await?;",
         );
         let all = usages(&source);
-        let found: Vec<(&str, Option<&str>)> = all
-            .iter()
-            .map(|u| {
-                (
-                    literal(&source, u),
-                    u.region.as_ref().map(|r| r.region.as_str()),
-                )
-            })
-            .collect();
+        let found = regions(&source, &all);
         assert_eq!(
             found,
             [("a-v1", Some("us-east-1")), ("b-v1", Some("eu-west-1"))]

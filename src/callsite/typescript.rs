@@ -1054,7 +1054,7 @@ fn first_named(node: Node) -> Option<Node> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::common::test_support::{checked, literal, owned, params, region_of};
+    use super::super::common::test_support::{checked, literal, owned, params, region_of, regions};
     use super::*;
     use crate::extract::{Language, extract};
     use Dialect::{JavaScript, Tsx, TypeScript};
@@ -1304,15 +1304,7 @@ mod tests {
         let source = "const us = new BedrockRuntimeClient({ region: 'us-east-1' });\nconst eu = new BedrockRuntimeClient({ region: 'eu-west-1' });\nawait us.send(new ConverseCommand({ modelId: 'a-v1' }));\nconst command = new ConverseCommand({ modelId: 'b-v1' });\nawait eu.send(command);\n";
         for dialect in ALL {
             let all = usages(source, dialect);
-            let found: Vec<(&str, Option<&str>)> = all
-                .iter()
-                .map(|u| {
-                    (
-                        literal(source, u),
-                        u.region.as_ref().map(|r| r.region.as_str()),
-                    )
-                })
-                .collect();
+            let found = regions(source, &all);
             assert_eq!(
                 found,
                 [("a-v1", Some("us-east-1")), ("b-v1", Some("eu-west-1"))]

@@ -17,13 +17,7 @@ pub(crate) type ParserSlot = LocalKey<RefCell<Option<Parser>>>;
 /// makes every rewrite in it review.
 pub(crate) fn failed(source: &str, error: SyntaxError) -> Extraction {
     Extraction {
-        spans: vec![Span {
-            range: 0..source.len(),
-            context: SpanContext::Code,
-            holes: Vec::new(),
-            key: None,
-            key_name: None,
-        }],
+        spans: vec![Span::plain(0..source.len(), SpanContext::Code)],
         syntax_error: Some(error),
     }
 }
@@ -363,6 +357,29 @@ impl<T> Enclosing<T> {
     }
 }
 
+/// What a node around a string is, for the extractors of formats whose entries have names
+/// and keys (HCL, YAML): kept in an [`Enclosing`] while walking.
+pub(crate) enum Frame {
+    /// An entry (an attribute, an object element, a mapping pair) with its name when it
+    /// has a simple one: a string inside is a value of that name.
+    Named(Option<String>),
+    /// The key of an entry: a string inside is a key.
+    Key,
+}
+
+/// The `key` and `key_name` of a string whose innermost frame is `frame`: a key of the
+/// mapping that `mapping()` gives, a value with its entry's name, or neither.
+pub(crate) fn key_and_name(
+    frame: Option<&Frame>,
+    mapping: impl FnOnce() -> Option<Mapping>,
+) -> (Option<Mapping>, Option<String>) {
+    match frame {
+        Some(Frame::Key) => (mapping(), None),
+        Some(Frame::Named(name)) => (None, name.clone()),
+        None => (None, None),
+    }
+}
+
 /// The named children of `node`, leaving out extras (comments).
 pub(crate) fn named_children(node: Node) -> Vec<Node> {
     node.named_children(&mut node.walk())
@@ -398,13 +415,7 @@ pub(crate) fn comment_span(comment: Node, context: SpanContext, source: &str) ->
     let mut range = comment.byte_range();
     let text = node_text(comment, source);
     range.end -= text.len() - text.trim_end_matches('\r').len();
-    Span {
-        range,
-        context,
-        holes: Vec::new(),
-        key: None,
-        key_name: None,
-    }
+    Span::plain(range, context)
 }
 
 /// The source text of `node` (empty, rather than a panic, should tree-sitter ever
