@@ -1,12 +1,17 @@
 //! Pieces shared by the three analysers: parameter names, name bindings by scope, the
-//! client Region of a call, and the final ordering of usages.
+//! client Region of a call, and the final ordering of usages; and, for the two that read a
+//! tree-sitter tree (Python, TypeScript), the tree itself, the scopes of their first pass,
+//! following a name to its values, and the binding a Region literal came through.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
 use aho_corasick::AhoCorasick;
+use tree_sitter::{Node, Tree};
 
 use super::{ClientRegion, Param, Usage};
+use crate::extract::treesitter::{Enclosing, node_text};
 use crate::rules::lifecycle::is_region_name;
 
 /// How many variable or constant names a value may pass through between the literal and the
@@ -325,15 +330,265 @@ fn finish(mut usages: Vec<Usage>) -> Vec<Usage> {
     usages
 }
 
-/// A scope on the stack of an analyser's first pass (Python and TypeScript share it).
-pub(super) struct Scope {
-    /// The node that opened the scope (`tree_sitter::Node::id`), so that leaving it is
-    /// recognised without asking for its kind again.
-    pub(super) id: usize,
+/// The tree of `source` for a tree-sitter analyser: `tree` when the caller has it, else the
+/// one `parse` gives; `None` when the file cannot be parsed at all.
+pub(super) fn tree_or_parse<'a, E>(
+    tree: Option<&'a Tree>,
+    parse: impl FnOnce() -> Result<Tree, E>,
+) -> Option<Cow<'a, Tree>> {
+    match tree {
+        Some(tree) => Some(Cow::Borrowed(tree)),
+        None => parse().ok().map(Cow::Owned),
+    }
+}
+
+/// The scopes around the node that the first pass of a tree-sitter analyser (Python,
+/// TypeScript) is at, the file's own outermost.
+pub(super) struct Scopes(Enclosing<Scope>);
+
+/// One of [`Scopes`].
+struct Scope {
     /// The scope's byte range: where its bindings are visible.
-    pub(super) range: Range<usize>,
+    range: Range<usize>,
     /// True for a class body (where `self.NAME` / `this.NAME` bindings live).
-    pub(super) class: bool,
+    class: bool,
+}
+
+impl Scopes {
+    /// The scopes at the top of the file whose tree is rooted at `root`: its own.
+    pub(super) fn new(root: Node) -> Scopes {
+        let mut scopes = Scopes(Enclosing::default());
+        scopes.enter(root, false);
+        scopes
+    }
+
+    /// `node`, being entered, opens a scope: a class body when `class`.
+    pub(super) fn enter(&mut self, node: Node, class: bool) {
+        let range = node.byte_range();
+        self.0.push(node, Scope { range, class });
+    }
+
+    /// `node` is left: the scope it opened, if it did, ends.
+    pub(super) fn leave(&mut self, node: Node) {
+        self.0.leave(node);
+    }
+
+    /// The innermost scope's range: where a binding made here is visible.
+    pub(super) fn innermost(&self) -> Option<Range<usize>> {
+        self.0.innermost().map(|scope| scope.range.clone())
+    }
+
+    /// Whether the innermost scope is a class body.
+    pub(super) fn in_class_body(&self) -> bool {
+        self.0.innermost().is_some_and(|scope| scope.class)
+    }
+
+    /// The innermost class body's range: where a `self.NAME` / `this.NAME` binding made
+    /// here is visible.
+    pub(super) fn class(&self) -> Option<Range<usize>> {
+        self.0
+            .innermost_where(|scope| scope.class)
+            .map(|scope| scope.range.clone())
+    }
+}
+
+/// The name bindings of a file as a tree-sitter analyser (Python, TypeScript) looks them
+/// up.
+pub(super) trait Names<'t> {
+    /// The file's bindings (recorded by the first pass).
+    fn bindings(&self) -> &Bindings<Node<'t>>;
+
+    /// The binding key of the name `node` (`MODEL`, `self.model`); `None` when `node` is
+    /// not a name.
+    fn key(&self, node: Node<'t>) -> Option<String>;
+
+    /// The binding key of the name `node` and the values bound to it where it is used;
+    /// `None` when `node` is not a name.
+    fn resolve(&self, node: Node<'t>) -> Option<(String, Vec<Node<'t>>)> {
+        let key = self.key(node)?;
+        let values = self.bindings().lookup(&key, node.start_byte());
+        Some((key, values))
+    }
+
+    /// The name `node` followed one name further, with `hops` names left: its binding key,
+    /// its values and the hops left after this one; `None` when no hops are left or `node`
+    /// is not a name. A value that holds the use itself (`m = m or "…"`) is left out, so
+    /// that following names cannot go round in circles.
+    fn follow(&self, node: Node<'t>, hops: usize) -> Option<(String, Vec<Node<'t>>, usize)> {
+        let hops = hops.checked_sub(1)?;
+        let (key, values) = self.resolve(node)?;
+        let values = values
+            .into_iter()
+            .filter(|value| !contains(*value, node))
+            .collect();
+        Some((key, values, hops))
+    }
+}
+
+/// A named value of a mapping expression: a keyword argument, an entry of a dict or a
+/// property of an object.
+#[derive(Debug, Clone)]
+pub(super) struct Entry<'t, 's> {
+    pub(super) name: &'s str,
+    /// Byte range of the keyword or key as written (the contents of a quoted key).
+    pub(super) name_range: Range<usize>,
+    pub(super) value: Node<'t>,
+    /// The name of the dict or object the entry came from, when it came through one.
+    pub(super) via: Option<&'s str>,
+}
+
+/// The mappings of a file (Python dicts and keyword arguments, JavaScript objects) as a
+/// tree-sitter analyser reads them.
+pub(super) trait Mappings<'t, 's> {
+    /// The entries of the mapping expression `node`, following at most `hops` names and
+    /// `depth` levels of nesting; none when `node` is not a mapping.
+    fn entries(&self, node: Node<'t>, hops: usize, depth: usize) -> Vec<Entry<'t, 's>>;
+
+    /// The sampling keys of the mapping expression `node`.
+    fn sampling_keys(&self, node: Node<'t>) -> Vec<Param> {
+        self.entries(node, HOPS, MAX_DEPTH)
+            .into_iter()
+            .filter_map(|entry| sampling(entry.name, entry.name_range))
+            .collect()
+    }
+
+    /// The sampling keys of an InvokeModel body mapping, also in nested mappings (Titan
+    /// `textGenerationConfig`), `depth` levels down.
+    fn body_params(&self, body: Node<'t>, depth: usize, params: &mut Vec<Param>) {
+        for entry in self.entries(body, HOPS, MAX_DEPTH) {
+            params.extend(sampling(entry.name, entry.name_range));
+            if let Some(depth) = depth.checked_sub(1) {
+                self.body_params(entry.value, depth, params);
+            }
+        }
+    }
+}
+
+/// Whether `outer` contains `inner` (a binding used in its own value, `m = m or "…"`).
+fn contains(outer: Node, inner: Node) -> bool {
+    outer.start_byte() <= inner.start_byte() && inner.end_byte() <= outer.end_byte()
+}
+
+/// The client Region that a Region argument `value` of a tree-sitter analyser gives, with
+/// `origins` the literals it may have and `written` how it is written (see
+/// [`client_region`]). A literal outside `value` came through a name: [`how`] then adds the
+/// text of its binding, the nearest node around the literal (in the tree rooted at `root`)
+/// of one of the `binding_kinds`.
+pub(super) fn region_argument(
+    source: &str,
+    root: Node,
+    value: Node,
+    written: &str,
+    origins: Vec<Origin>,
+    binding_kinds: &[&str],
+) -> Client {
+    client_region(
+        source,
+        origins.into_iter().map(|origin| origin.literal),
+        |literal| {
+            let inside = value.start_byte() <= literal.start && literal.end <= value.end_byte();
+            let binding = (!inside)
+                .then(|| binding_text(source, root, literal, binding_kinds))
+                .flatten();
+            how(written, binding)
+        },
+    )
+}
+
+/// The text of the binding whose value holds the literal at `literal`: the nearest node of
+/// one of `kinds` around it, at most [`MAX_DEPTH`] levels up.
+fn binding_text<'s>(
+    source: &'s str,
+    root: Node,
+    literal: &Range<usize>,
+    kinds: &[&str],
+) -> Option<&'s str> {
+    let mut node = root.descendant_for_byte_range(literal.start, literal.end)?;
+    for _ in 0..MAX_DEPTH {
+        if kinds.contains(&node.kind()) {
+            return Some(node_text(node, source));
+        }
+        node = node.parent()?;
+    }
+    None
+}
+
+/// Helpers shared by the analysers' unit tests.
+#[cfg(test)]
+pub(super) mod test_support {
+    use super::super::Usage;
+    use crate::extract::{Extraction, SpanContext};
+
+    /// `usages` of `source`, after checking that every literal range is exactly the span of
+    /// a code literal in `extraction` (the extractor's reading of `source`) and that every
+    /// range lies in the file.
+    pub(crate) fn checked(source: &str, extraction: &Extraction, usages: Vec<Usage>) -> Vec<Usage> {
+        for usage in &usages {
+            assert!(
+                extraction
+                    .spans
+                    .iter()
+                    .any(|span| span.range == usage.literal && span.context == SpanContext::Code),
+                "{usage:?} is not an extractor span in {source:?}"
+            );
+            assert!(source.get(usage.call.clone()).is_some());
+            for param in &usage.params {
+                assert!(source.get(param.range.clone()).is_some());
+            }
+        }
+        usages
+    }
+
+    /// The literal's text.
+    pub(crate) fn literal<'s>(source: &'s str, usage: &Usage) -> &'s str {
+        &source[usage.literal.clone()]
+    }
+
+    /// Each of `usages` (of `source`) as (literal's text, client Region).
+    pub(crate) fn regions<'s>(
+        source: &'s str,
+        usages: &'s [Usage],
+    ) -> Vec<(&'s str, Option<&'s str>)> {
+        usages
+            .iter()
+            .map(|u| {
+                (
+                    literal(source, u),
+                    u.region.as_ref().map(|r| r.region.as_str()),
+                )
+            })
+            .collect()
+    }
+
+    /// Each parameter as (normalised name, text at its range).
+    pub(crate) fn params(source: &str, usage: &Usage) -> Vec<(String, String)> {
+        usage
+            .params
+            .iter()
+            .map(|p| (p.name.clone(), source[p.range.clone()].to_owned()))
+            .collect()
+    }
+
+    /// The client Region of `usage` (of `source`), as (Region, how), after checking that its
+    /// range is the contents of a quoted literal.
+    pub(crate) fn region_of(source: &str, usage: Usage) -> Option<(String, String)> {
+        let region = usage.region?;
+        assert_eq!(&source[region.range.clone()], region.region, "{source}");
+        assert_eq!(
+            &source[region.range.start - 1..region.range.start],
+            &source[region.range.end..region.range.end + 1],
+            "the range is a quoted literal's contents: {source}"
+        );
+        Some((region.region, region.how))
+    }
+
+    /// `pairs` as owned strings, to compare with [`params`].
+    pub(crate) fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
+    }
 }
 
 #[cfg(test)]

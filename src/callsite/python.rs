@@ -73,17 +73,16 @@
 //! name that is rebound anywhere in its scope yields every value it is bound to.
 
 use std::collections::HashSet;
-use std::ops::Range;
 
 use tree_sitter::Node;
 
 use super::common::{
-    self, BODY_DEPTH, Bindings, CLIENT_HOPS, Client, Found, HOPS, MAX_DEPTH, Origin, Scope,
-    additional_fields, sampling,
+    self, BODY_DEPTH, Bindings, CLIENT_HOPS, Client, Entry, Found, HOPS, MAX_DEPTH, Mappings,
+    Names, Origin, Scopes, additional_fields, sampling,
 };
 use super::{Api, ClientRegion, Param, Usage};
 use crate::extract::python::{parse_tree, string_range};
-use crate::extract::treesitter::{Step, node_text, walk};
+use crate::extract::treesitter::{Step, named_children, node_text, walk};
 
 /// Every recognised callee holds one of these (see [`common::CalleeWords`]): the boto3
 /// methods, LangChain's and Strands' `…Bedrock…` classes, Anthropic's `messages`, and LiteLLM's
@@ -115,16 +114,8 @@ pub fn analyze_in(source: &str, tree: Option<&tree_sitter::Tree>) -> Vec<Usage> 
     if !CALLEES.occur_in(source) {
         return Vec::new();
     }
-    let parsed;
-    let tree = match tree {
-        Some(tree) => tree,
-        None => match parse_tree(source) {
-            Ok(tree) => {
-                parsed = tree;
-                &parsed
-            }
-            Err(_) => return Vec::new(),
-        },
+    let Some(tree) = common::tree_or_parse(tree, || parse_tree(source)) else {
+        return Vec::new();
     };
     let root = tree.root_node();
     let (file, calls) = File::collect(root, source);
@@ -197,17 +188,6 @@ impl Target {
     }
 }
 
-/// A keyword argument, or an entry of a dict (literal or `dict(…)`).
-#[derive(Debug, Clone)]
-struct Entry<'t, 's> {
-    name: &'s str,
-    /// Byte range of the keyword or of the key's contents.
-    name_range: Range<usize>,
-    value: Node<'t>,
-    /// The name of the dict the entry came from, when it came through one.
-    via: Option<&'s str>,
-}
-
 /// The LiteLLM functions that take a model.
 const LITELLM_FUNCTIONS: &[&str] = &[
     "completion",
@@ -245,11 +225,7 @@ impl<'t, 's> File<'t, 's> {
             litellm_functions: HashSet::new(),
             litellm_modules: HashSet::from(["litellm"]),
         };
-        let mut scopes = vec![Scope {
-            id: root.id(),
-            range: root.byte_range(),
-            class: false,
-        }];
+        let mut scopes = Scopes::new(root);
         let mut calls = Vec::new();
         // Looked up once: comparing the numeric kind is far cheaper than `Node::kind`,
         // which measures and checks the kind's name on every call.
@@ -258,38 +234,26 @@ impl<'t, 's> File<'t, 's> {
             Step::Enter { node, .. } if node.kind_id() == call_kind => calls.push(node),
             Step::Enter { node, .. } => match node.kind() {
                 "function_definition" | "lambda" => {
-                    scopes.push(Scope {
-                        id: node.id(),
-                        range: node.byte_range(),
-                        class: false,
-                    });
+                    scopes.enter(node, false);
                     file.parameter_defaults(node);
                 }
-                "class_definition" => scopes.push(Scope {
-                    id: node.id(),
-                    range: node.byte_range(),
-                    class: true,
-                }),
+                "class_definition" => scopes.enter(node, true),
                 "assignment" => file.assignment(node, &scopes),
                 "named_expression" => {
                     if let (Some(name), Some(value)) = (
                         node.child_by_field_name("name"),
                         node.child_by_field_name("value"),
-                    ) && let Some(scope) = scopes.last()
+                    ) && let Some(scope) = scopes.innermost()
                     {
                         let name = file.text(name);
-                        file.bindings.add(name, scope.range.clone(), value);
+                        file.bindings.add(name, scope, value);
                     }
                 }
                 "import_from_statement" => file.import_from(node),
                 "import_statement" => file.import(node),
                 _ => {}
             },
-            Step::Leave(node) => {
-                if scopes.len() > 1 && scopes.last().is_some_and(|scope| scope.id == node.id()) {
-                    scopes.pop();
-                }
-            }
+            Step::Leave(node) => scopes.leave(node),
         });
         (file, calls)
     }
@@ -322,7 +286,7 @@ impl<'t, 's> File<'t, 's> {
     }
 
     /// `NAME = value` (also chained and annotated) and `self.NAME = value`.
-    fn assignment(&mut self, assignment: Node<'t>, scopes: &[Scope]) {
+    fn assignment(&mut self, assignment: Node<'t>, scopes: &Scopes) {
         let Some(left) = assignment.child_by_field_name("left") else {
             return;
         };
@@ -340,23 +304,23 @@ impl<'t, 's> File<'t, 's> {
         let Some(value) = right else {
             return;
         };
-        let Some(scope) = scopes.last() else {
+        let Some(scope) = scopes.innermost() else {
             return;
         };
         match left.kind() {
             "identifier" => {
                 let name = self.text(left);
-                self.bindings.add(name, scope.range.clone(), value);
-                if scope.class {
+                self.bindings.add(name, scope.clone(), value);
+                if scopes.in_class_body() {
                     let key = format!("self.{name}");
-                    self.bindings.add(&key, scope.range.clone(), value);
+                    self.bindings.add(&key, scope, value);
                 }
             }
             "attribute" => {
                 if let Some(key) = self.self_attribute(left)
-                    && let Some(class) = scopes.iter().rev().find(|s| s.class)
+                    && let Some(class) = scopes.class()
                 {
-                    self.bindings.add(&key, class.range.clone(), value);
+                    self.bindings.add(&key, class, value);
                 }
             }
             _ => {}
@@ -404,17 +368,6 @@ impl<'t, 's> File<'t, 's> {
                 self.litellm_modules.insert(self.text(alias));
             }
         }
-    }
-
-    /// The values bound to the name `node` (an identifier or `self.NAME`) where it is used.
-    fn resolve(&self, node: Node<'t>) -> Option<(String, Vec<Node<'t>>)> {
-        let key = match node.kind() {
-            "identifier" => self.text(node).to_owned(),
-            "attribute" => self.self_attribute(node)?,
-            _ => return None,
-        };
-        let values = self.bindings.lookup(&key, node.start_byte());
-        Some((key, values))
     }
 
     /// The second pass, for one call.
@@ -687,6 +640,205 @@ impl<'t, 's> File<'t, 's> {
         (positional, keywords)
     }
 
+    /// If `node` is a name, apply `follow` to each value it is bound to (with one hop
+    /// fewer) and tag each result with the name (as `&'s str`, the text of the use).
+    fn through_names<T>(
+        &self,
+        node: Node<'t>,
+        hops: usize,
+        follow: impl Fn(Node<'t>, usize) -> Vec<(T, Option<&'s str>)>,
+    ) -> Vec<(T, Option<&'s str>)> {
+        let Some((_, values, hops)) = self.follow(node, hops) else {
+            return Vec::new();
+        };
+        let name = self.text(node);
+        values
+            .into_iter()
+            .flat_map(|value| follow(value, hops))
+            .map(|(item, _)| (item, Some(name)))
+            .collect()
+    }
+
+    /// The string literals whose value `node` may have.
+    fn origins(&self, node: Node<'t>, hops: usize, depth: usize) -> Vec<Origin> {
+        let Some(depth) = depth.checked_sub(1) else {
+            return Vec::new();
+        };
+        match node.kind() {
+            "string" => {
+                let mut origins = vec![Origin {
+                    literal: string_range(node),
+                    via: None,
+                }];
+                // `f"bedrock/{MODEL}"`: the literal behind `MODEL` reaches the call too.
+                for hole in named_children(node)
+                    .into_iter()
+                    .filter(|c| c.kind() == "interpolation")
+                {
+                    if let Some(expression) = hole.child_by_field_name("expression") {
+                        origins.extend(self.origins(expression, hops, depth));
+                    }
+                }
+                origins
+            }
+            "concatenated_string" | "parenthesized_expression" | "conditional_expression" => {
+                // The pieces; the value branches of `a if c else b` (not the condition).
+                let children = named_children(node);
+                children
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| node.kind() != "conditional_expression" || *i != 1)
+                    .flat_map(|(_, child)| self.origins(*child, hops, depth))
+                    .collect()
+            }
+            "boolean_operator" => ["left", "right"]
+                .into_iter()
+                .filter_map(|field| node.child_by_field_name(field))
+                .flat_map(|side| self.origins(side, hops, depth))
+                .collect(),
+            "call" => self
+                .environment_default(node)
+                .map(|default| self.origins(default, hops, depth))
+                .unwrap_or_default(),
+            "identifier" | "attribute" => {
+                let Some((key, values, hops)) = self.follow(node, hops) else {
+                    return Vec::new();
+                };
+                values
+                    .into_iter()
+                    .flat_map(|value| self.origins(value, hops, depth))
+                    .map(|origin| origin.through(&key))
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The default of `os.environ.get(K, default)`, `os.getenv(K, default)`.
+    fn environment_default(&self, call: Node<'t>) -> Option<Node<'t>> {
+        let function = call.child_by_field_name("function")?;
+        let text = self.text(function);
+        let is_getenv = text == "getenv" || text.ends_with(".getenv");
+        let is_environ_get = text.ends_with("environ.get");
+        if !is_getenv && !is_environ_get {
+            return None;
+        }
+        let (positional, keywords) = self.arguments(call.child_by_field_name("arguments")?);
+        keywords
+            .iter()
+            .find(|entry| entry.name == "default")
+            .map(|entry| entry.value)
+            .or_else(|| positional.get(1).copied())
+    }
+
+    /// The parameters visible in `keywords` for a call of `style`.
+    fn params(&self, style: Style, keywords: &[Entry<'t, 's>]) -> Vec<Param> {
+        let mut params = Vec::new();
+        for keyword in keywords {
+            match style {
+                Style::Converse => match keyword.name {
+                    "inferenceConfig" => params.extend(self.sampling_keys(keyword.value)),
+                    "additionalModelRequestFields" => {
+                        params.push(additional_fields(keyword.name_range.clone()));
+                        params.extend(self.sampling_keys(keyword.value));
+                    }
+                    _ => {}
+                },
+                Style::Invoke => {
+                    if keyword.name == "body" {
+                        for body in self.bodies(keyword.value, HOPS, MAX_DEPTH) {
+                            self.body_params(body, BODY_DEPTH, &mut params);
+                        }
+                    }
+                }
+                Style::Keywords { dicts, additional } => {
+                    params.extend(sampling(keyword.name, keyword.name_range.clone()));
+                    if dicts.contains(&keyword.name) {
+                        params.extend(self.sampling_keys(keyword.value));
+                    }
+                    if additional.contains(&keyword.name) {
+                        params.push(additional_fields(keyword.name_range.clone()));
+                        params.extend(self.sampling_keys(keyword.value));
+                    }
+                }
+                Style::Nothing => {}
+            }
+        }
+        params
+    }
+
+    /// The dicts serialised into an InvokeModel body: the argument of `json.dumps(…)`,
+    /// found through names, `.encode()` and wrapping calls (`bytes(json.dumps(…), "utf-8")`).
+    fn bodies(&self, node: Node<'t>, hops: usize, depth: usize) -> Vec<Node<'t>> {
+        let Some(depth) = depth.checked_sub(1) else {
+            return Vec::new();
+        };
+        match node.kind() {
+            "dictionary" => vec![node],
+            "call" => {
+                let Some(function) = node.child_by_field_name("function") else {
+                    return Vec::new();
+                };
+                let Some(arguments) = node
+                    .child_by_field_name("arguments")
+                    .filter(|a| a.kind() == "argument_list")
+                else {
+                    return Vec::new();
+                };
+                let (positional, keywords) = self.arguments(arguments);
+                if self.last_segment(function) == Some("dumps") {
+                    return keywords
+                        .iter()
+                        .find(|entry| entry.name == "obj")
+                        .map(|entry| entry.value)
+                        .or_else(|| positional.first().copied())
+                        .into_iter()
+                        .collect();
+                }
+                let mut inner: Vec<Node> = positional;
+                if function.kind() == "attribute"
+                    && let Some(object) = function.child_by_field_name("object")
+                {
+                    inner.push(object);
+                }
+                inner
+                    .into_iter()
+                    .flat_map(|arg| self.bodies(arg, hops, depth))
+                    .collect()
+            }
+            "parenthesized_expression" => first_named(node)
+                .map(|inner| self.bodies(inner, hops, depth))
+                .unwrap_or_default(),
+            _ => self
+                .through_names(node, hops, |value, hops| {
+                    self.bodies(value, hops, depth)
+                        .into_iter()
+                        .map(|body| (body, None))
+                        .collect()
+                })
+                .into_iter()
+                .map(|(body, _)| body)
+                .collect(),
+        }
+    }
+}
+
+impl<'t> Names<'t> for File<'t, '_> {
+    fn bindings(&self) -> &Bindings<Node<'t>> {
+        &self.bindings
+    }
+
+    /// The key of an identifier, or of `self.NAME` (also written `cls.NAME`).
+    fn key(&self, node: Node<'t>) -> Option<String> {
+        match node.kind() {
+            "identifier" => Some(self.text(node).to_owned()),
+            "attribute" => self.self_attribute(node),
+            _ => None,
+        }
+    }
+}
+
+impl<'t, 's> Mappings<'t, 's> for File<'t, 's> {
     /// The entries of a mapping expression: a dict literal, `dict(k=v, …)`, or a name bound
     /// to one.
     fn entries(&self, node: Node<'t>, hops: usize, depth: usize) -> Vec<Entry<'t, 's>> {
@@ -760,213 +912,16 @@ impl<'t, 's> File<'t, 's> {
                 .collect(),
         }
     }
-
-    /// If `node` is a name, apply `follow` to each value it is bound to (with one hop
-    /// fewer) and tag each result with the name (as `&'s str`, the text of the use).
-    fn through_names<T>(
-        &self,
-        node: Node<'t>,
-        hops: usize,
-        follow: impl Fn(Node<'t>, usize) -> Vec<(T, Option<&'s str>)>,
-    ) -> Vec<(T, Option<&'s str>)> {
-        let Some(hops) = hops.checked_sub(1) else {
-            return Vec::new();
-        };
-        let Some((_, values)) = self.resolve(node) else {
-            return Vec::new();
-        };
-        let name = self.text(node);
-        values
-            .into_iter()
-            .filter(|value| !contains(*value, node))
-            .flat_map(|value| follow(value, hops))
-            .map(|(item, _)| (item, Some(name)))
-            .collect()
-    }
-
-    /// The string literals whose value `node` may have.
-    fn origins(&self, node: Node<'t>, hops: usize, depth: usize) -> Vec<Origin> {
-        let Some(depth) = depth.checked_sub(1) else {
-            return Vec::new();
-        };
-        match node.kind() {
-            "string" => {
-                let mut origins = vec![Origin {
-                    literal: string_range(node),
-                    via: None,
-                }];
-                // `f"bedrock/{MODEL}"`: the literal behind `MODEL` reaches the call too.
-                for hole in named_children(node)
-                    .into_iter()
-                    .filter(|c| c.kind() == "interpolation")
-                {
-                    if let Some(expression) = hole.child_by_field_name("expression") {
-                        origins.extend(self.origins(expression, hops, depth));
-                    }
-                }
-                origins
-            }
-            "concatenated_string" | "parenthesized_expression" | "conditional_expression" => {
-                // The pieces; the value branches of `a if c else b` (not the condition).
-                let children = named_children(node);
-                children
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| node.kind() != "conditional_expression" || *i != 1)
-                    .flat_map(|(_, child)| self.origins(*child, hops, depth))
-                    .collect()
-            }
-            "boolean_operator" => ["left", "right"]
-                .into_iter()
-                .filter_map(|field| node.child_by_field_name(field))
-                .flat_map(|side| self.origins(side, hops, depth))
-                .collect(),
-            "call" => self
-                .environment_default(node)
-                .map(|default| self.origins(default, hops, depth))
-                .unwrap_or_default(),
-            "identifier" | "attribute" => {
-                let Some(hops) = hops.checked_sub(1) else {
-                    return Vec::new();
-                };
-                let Some((key, values)) = self.resolve(node) else {
-                    return Vec::new();
-                };
-                values
-                    .into_iter()
-                    .filter(|value| !contains(*value, node))
-                    .flat_map(|value| self.origins(value, hops, depth))
-                    .map(|origin| origin.through(&key))
-                    .collect()
-            }
-            _ => Vec::new(),
-        }
-    }
-
-    /// The default of `os.environ.get(K, default)`, `os.getenv(K, default)`.
-    fn environment_default(&self, call: Node<'t>) -> Option<Node<'t>> {
-        let function = call.child_by_field_name("function")?;
-        let text = self.text(function);
-        let is_getenv = text == "getenv" || text.ends_with(".getenv");
-        let is_environ_get = text.ends_with("environ.get");
-        if !is_getenv && !is_environ_get {
-            return None;
-        }
-        let (positional, keywords) = self.arguments(call.child_by_field_name("arguments")?);
-        keywords
-            .iter()
-            .find(|entry| entry.name == "default")
-            .map(|entry| entry.value)
-            .or_else(|| positional.get(1).copied())
-    }
-
-    /// The parameters visible in `keywords` for a call of `style`.
-    fn params(&self, style: Style, keywords: &[Entry<'t, 's>]) -> Vec<Param> {
-        let mut params = Vec::new();
-        let keys_of = |node, params: &mut Vec<Param>| {
-            for entry in self.entries(node, HOPS, MAX_DEPTH) {
-                params.extend(sampling(entry.name, entry.name_range));
-            }
-        };
-        for keyword in keywords {
-            match style {
-                Style::Converse => match keyword.name {
-                    "inferenceConfig" => keys_of(keyword.value, &mut params),
-                    "additionalModelRequestFields" => {
-                        params.push(additional_fields(keyword.name_range.clone()));
-                        keys_of(keyword.value, &mut params);
-                    }
-                    _ => {}
-                },
-                Style::Invoke => {
-                    if keyword.name == "body" {
-                        for body in self.bodies(keyword.value, HOPS, MAX_DEPTH) {
-                            self.body_params(body, BODY_DEPTH, &mut params);
-                        }
-                    }
-                }
-                Style::Keywords { dicts, additional } => {
-                    params.extend(sampling(keyword.name, keyword.name_range.clone()));
-                    if dicts.contains(&keyword.name) {
-                        keys_of(keyword.value, &mut params);
-                    }
-                    if additional.contains(&keyword.name) {
-                        params.push(additional_fields(keyword.name_range.clone()));
-                        keys_of(keyword.value, &mut params);
-                    }
-                }
-                Style::Nothing => {}
-            }
-        }
-        params
-    }
-
-    /// The dicts serialised into an InvokeModel body: the argument of `json.dumps(…)`,
-    /// found through names, `.encode()` and wrapping calls (`bytes(json.dumps(…), "utf-8")`).
-    fn bodies(&self, node: Node<'t>, hops: usize, depth: usize) -> Vec<Node<'t>> {
-        let Some(depth) = depth.checked_sub(1) else {
-            return Vec::new();
-        };
-        match node.kind() {
-            "dictionary" => vec![node],
-            "call" => {
-                let Some(function) = node.child_by_field_name("function") else {
-                    return Vec::new();
-                };
-                let Some(arguments) = node
-                    .child_by_field_name("arguments")
-                    .filter(|a| a.kind() == "argument_list")
-                else {
-                    return Vec::new();
-                };
-                let (positional, keywords) = self.arguments(arguments);
-                if self.last_segment(function) == Some("dumps") {
-                    return keywords
-                        .iter()
-                        .find(|entry| entry.name == "obj")
-                        .map(|entry| entry.value)
-                        .or_else(|| positional.first().copied())
-                        .into_iter()
-                        .collect();
-                }
-                let mut inner: Vec<Node> = positional;
-                if function.kind() == "attribute"
-                    && let Some(object) = function.child_by_field_name("object")
-                {
-                    inner.push(object);
-                }
-                inner
-                    .into_iter()
-                    .flat_map(|arg| self.bodies(arg, hops, depth))
-                    .collect()
-            }
-            "parenthesized_expression" => first_named(node)
-                .map(|inner| self.bodies(inner, hops, depth))
-                .unwrap_or_default(),
-            _ => self
-                .through_names(node, hops, |value, hops| {
-                    self.bodies(value, hops, depth)
-                        .into_iter()
-                        .map(|body| (body, None))
-                        .collect()
-                })
-                .into_iter()
-                .map(|(body, _)| body)
-                .collect(),
-        }
-    }
-
-    /// The sampling keys of a body dict, also in nested dicts (Titan
-    /// `textGenerationConfig`), `depth` levels down.
-    fn body_params(&self, dict: Node<'t>, depth: usize, params: &mut Vec<Param>) {
-        for entry in self.entries(dict, HOPS, MAX_DEPTH) {
-            params.extend(sampling(entry.name, entry.name_range));
-            if let Some(depth) = depth.checked_sub(1) {
-                self.body_params(entry.value, depth, params);
-            }
-        }
-    }
 }
+
+/// The nodes whose text a Region that went through a name is shown with
+/// (`REGION = "eu-west-1"`, a parameter default).
+const BINDINGS: &[&str] = &[
+    "assignment",
+    "named_expression",
+    "default_parameter",
+    "typed_default_parameter",
+];
 
 /// The LangChain classes, whose client is made from `client=`, `region_name=` (or its
 /// alias `region=`) or `config=`.
@@ -1029,15 +984,11 @@ impl<'t, 's> File<'t, 's> {
                 .map(|inner| self.calls_of(inner, hops, depth))
                 .unwrap_or_default(),
             "identifier" | "attribute" => {
-                let Some(hops) = hops.checked_sub(1) else {
-                    return Vec::new();
-                };
-                let Some((_, values)) = self.resolve(node) else {
+                let Some((_, values, hops)) = self.follow(node, hops) else {
                     return Vec::new();
                 };
                 values
                     .into_iter()
-                    .filter(|value| !contains(*value, node))
                     .flat_map(|value| self.calls_of(value, hops, depth))
                     .collect()
             }
@@ -1140,33 +1091,7 @@ impl<'t, 's> File<'t, 's> {
     fn region_argument(&self, prefix: &str, value: Node<'t>) -> Client {
         let written = format!("{prefix}{}", self.text(value));
         let origins = self.origins(value, HOPS, MAX_DEPTH);
-        common::client_region(
-            self.source,
-            origins.into_iter().map(|origin| origin.literal),
-            |literal| {
-                let inside = value.start_byte() <= literal.start && literal.end <= value.end_byte();
-                let binding = (!inside).then(|| self.binding_text(literal)).flatten();
-                common::how(&written, binding)
-            },
-        )
-    }
-
-    /// The text of the binding (`REGION = "eu-west-1"`, a parameter default) whose value
-    /// holds the literal at `literal`.
-    fn binding_text(&self, literal: &Range<usize>) -> Option<&'s str> {
-        let mut node = self
-            .root
-            .descendant_for_byte_range(literal.start, literal.end)?;
-        for _ in 0..MAX_DEPTH {
-            if matches!(
-                node.kind(),
-                "assignment" | "named_expression" | "default_parameter" | "typed_default_parameter"
-            ) {
-                return Some(self.text(node));
-            }
-            node = node.parent()?;
-        }
-        None
+        common::region_argument(self.source, self.root, value, &written, origins, BINDINGS)
     }
 
     /// The Regions the recognised client constructors of the file give by their own
@@ -1202,18 +1127,6 @@ impl<'t, 's> File<'t, 's> {
     }
 }
 
-/// Whether `outer` contains `inner` (a binding used in its own value, `m = m or "…"`).
-fn contains(outer: Node, inner: Node) -> bool {
-    outer.start_byte() <= inner.start_byte() && inner.end_byte() <= outer.end_byte()
-}
-
-/// The named children of `node`, without comments.
-fn named_children(node: Node) -> Vec<Node> {
-    node.named_children(&mut node.walk())
-        .filter(|child| !child.is_extra())
-        .collect()
-}
-
 /// The first named child of `node` that is not a comment.
 fn first_named(node: Node) -> Option<Node> {
     named_children(node).into_iter().next()
@@ -1227,8 +1140,9 @@ fn has_child(node: Node, kind: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::common::test_support::{checked, literal, owned, region_of};
     use super::*;
-    use crate::extract::{Language, SpanContext, extract};
+    use crate::extract::{Language, extract};
 
     const SONNET_35: &str = "anthropic.claude-3-5-sonnet-20240620-v1:0";
 
@@ -1244,21 +1158,7 @@ mod tests {
     /// The usages of `source`, after checking that every literal range is exactly the
     /// extractor's span of a code literal and that every range lies in the file.
     fn usages(source: &str) -> Vec<Usage> {
-        let spans = extract(Language::Python, source).spans;
-        let usages = analyze(source);
-        for usage in &usages {
-            assert!(
-                spans
-                    .iter()
-                    .any(|span| span.range == usage.literal && span.context == SpanContext::Code),
-                "{usage:?} is not an extractor span in {source:?}"
-            );
-            assert!(source.get(usage.call.clone()).is_some());
-            for param in &usage.params {
-                assert!(source.get(param.range.clone()).is_some());
-            }
-        }
-        usages
+        checked(source, &extract(Language::Python, source), analyze(source))
     }
 
     /// The only usage of `source`.
@@ -1268,24 +1168,12 @@ mod tests {
         all.remove(0)
     }
 
-    /// The literal's text.
-    fn literal<'s>(source: &'s str, usage: &Usage) -> &'s str {
-        &source[usage.literal.clone()]
-    }
-
     /// Each parameter as (normalised name, text at its range).
     fn params<'s>(source: &'s str, usage: &Usage) -> Vec<(String, &'s str)> {
         usage
             .params
             .iter()
             .map(|p| (p.name.clone(), &source[p.range.clone()]))
-            .collect()
-    }
-
-    fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
             .collect()
     }
 
@@ -1426,15 +1314,7 @@ mod tests {
     /// The client Region of the only usage of `source`, as (Region, how), after checking
     /// that its range is the Region literal's contents.
     fn region(source: &str) -> Option<(String, String)> {
-        let usage = one(source);
-        let region = usage.region?;
-        assert_eq!(&source[region.range.clone()], region.region, "{source}");
-        assert_eq!(
-            &source[region.range.start - 1..region.range.start],
-            &source[region.range.end..region.range.end + 1],
-            "the range is a quoted literal's contents: {source}"
-        );
-        Some((region.region, region.how))
+        region_of(source, one(source))
     }
 
     #[test]

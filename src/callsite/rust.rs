@@ -187,28 +187,26 @@ fn operation(method: &str) -> Option<Api> {
 #[derive(Default)]
 struct Constants<'ast>(HashMap<String, Vec<&'ast Expr>>);
 
+impl<'ast> Constants<'ast> {
+    /// Record that the constant or static `name` has the value `value`.
+    fn add(&mut self, name: &syn::Ident, value: &'ast Expr) {
+        self.0.entry(name.to_string()).or_default().push(value);
+    }
+}
+
 impl<'ast> Visit<'ast> for Constants<'ast> {
     fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
-        self.0
-            .entry(item.ident.to_string())
-            .or_default()
-            .push(&item.expr);
+        self.add(&item.ident, &item.expr);
         visit::visit_item_const(self, item);
     }
 
     fn visit_item_static(&mut self, item: &'ast syn::ItemStatic) {
-        self.0
-            .entry(item.ident.to_string())
-            .or_default()
-            .push(&item.expr);
+        self.add(&item.ident, &item.expr);
         visit::visit_item_static(self, item);
     }
 
     fn visit_impl_item_const(&mut self, item: &'ast syn::ImplItemConst) {
-        self.0
-            .entry(item.ident.to_string())
-            .or_default()
-            .push(&item.expr);
+        self.add(&item.ident, &item.expr);
         visit::visit_impl_item_const(self, item);
     }
 }
@@ -400,6 +398,18 @@ impl<'ast> Analyser<'ast, '_> {
         Some((name, values))
     }
 
+    /// The name `path` followed one name further, with `hops` names left: [`Self::resolve`],
+    /// and the hops left after this one; `None` when no hops are left or nothing is bound.
+    fn follow(
+        &self,
+        path: &syn::ExprPath,
+        hops: usize,
+    ) -> Option<(String, Vec<&'ast Expr>, usize)> {
+        let hops = hops.checked_sub(1)?;
+        let (name, values) = self.resolve(path)?;
+        Some((name, values, hops))
+    }
+
     /// The string literals whose value `expr` may have.
     fn origins(&self, expr: &'ast Expr, hops: usize, depth: usize) -> Vec<Origin> {
         let Some(depth) = depth.checked_sub(1) else {
@@ -460,10 +470,7 @@ impl<'ast> Analyser<'ast, '_> {
                 .flat_map(|arm| self.origins(&arm.body, hops, depth))
                 .collect(),
             Expr::Path(path) => {
-                let Some(hops) = hops.checked_sub(1) else {
-                    return Vec::new();
-                };
-                let Some((name, values)) = self.resolve(path) else {
+                let Some((name, values, hops)) = self.follow(path, hops) else {
                     return Vec::new();
                 };
                 values
@@ -523,9 +530,7 @@ impl<'ast> Analyser<'ast, '_> {
             }
             Expr::Paren(paren) => self.inference_params(&paren.expr, hops, depth, params),
             Expr::Path(path) => {
-                if let Some(hops) = hops.checked_sub(1)
-                    && let Some((_, values)) = self.resolve(path)
-                {
+                if let Some((_, values, hops)) = self.follow(path, hops) {
                     for value in values {
                         self.inference_params(value, hops, depth, params);
                     }
@@ -567,9 +572,7 @@ impl<'ast> Analyser<'ast, '_> {
             Expr::Try(tried) => self.body_params(&tried.expr, hops, depth, params),
             Expr::Await(awaited) => self.body_params(&awaited.base, hops, depth, params),
             Expr::Path(path) => {
-                if let Some(hops) = hops.checked_sub(1)
-                    && let Some((_, values)) = self.resolve(path)
-                {
+                if let Some((_, values, hops)) = self.follow(path, hops) {
                     for value in values {
                         self.body_params(value, hops, depth, params);
                     }
@@ -665,10 +668,7 @@ impl<'ast> Analyser<'ast, '_> {
                 }
             }
             Expr::Path(path) => {
-                let Some(hops) = hops.checked_sub(1) else {
-                    return Client::Unknown;
-                };
-                let Some((_, values)) = self.resolve(path) else {
+                let Some((_, values, hops)) = self.follow(path, hops) else {
                     return Client::Unknown;
                 };
                 Client::combine(
@@ -794,10 +794,7 @@ impl<'ast> Analyser<'ast, '_> {
                 .flat_map(|arm| self.region_literals(&arm.body, hops, depth))
                 .collect(),
             Expr::Path(path) => {
-                let Some(hops) = hops.checked_sub(1) else {
-                    return Vec::new();
-                };
-                let Some((name, values)) = self.resolve(path) else {
+                let Some((name, values, hops)) = self.follow(path, hops) else {
                     return Vec::new();
                 };
                 let mut literals = Vec::new();
@@ -828,8 +825,9 @@ impl<'ast> Analyser<'ast, '_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::common::test_support::{checked, literal, owned, params, regions};
     use super::*;
-    use crate::extract::{Language, SpanContext, extract};
+    use crate::extract::{Language, extract};
 
     const SONNET_35: &str = "anthropic.claude-3-5-sonnet-20240620-v1:0";
 
@@ -838,21 +836,7 @@ mod tests {
     fn usages(source: &str) -> Vec<Usage> {
         let extraction = extract(Language::Rust, source);
         assert_eq!(extraction.syntax_error, None, "{source}");
-        let usages = analyze(source);
-        for usage in &usages {
-            assert!(
-                extraction
-                    .spans
-                    .iter()
-                    .any(|span| span.range == usage.literal && span.context == SpanContext::Code),
-                "{usage:?} is not an extractor span in {source:?}"
-            );
-            assert!(source.get(usage.call.clone()).is_some());
-            for param in &usage.params {
-                assert!(source.get(param.range.clone()).is_some());
-            }
-        }
-        usages
+        checked(source, &extraction, analyze(source))
     }
 
     /// The only usage of `source`.
@@ -860,26 +844,6 @@ mod tests {
         let mut all = usages(source);
         assert_eq!(all.len(), 1, "{source}\n{all:#?}");
         all.remove(0)
-    }
-
-    fn literal<'s>(source: &'s str, usage: &Usage) -> &'s str {
-        &source[usage.literal.clone()]
-    }
-
-    /// Each parameter as (normalised name, text at its range).
-    fn params(source: &str, usage: &Usage) -> Vec<(String, String)> {
-        usage
-            .params
-            .iter()
-            .map(|p| (p.name.clone(), source[p.range.clone()].to_owned()))
-            .collect()
-    }
-
-    fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
-            .collect()
     }
 
     /// `body` inside an async function.
@@ -1102,15 +1066,7 @@ mod tests {
             "    let us = Client::new(&aws_config::defaults(BehaviorVersion::latest()).region(Region::new(\"us-east-1\")).load().await);\n    let eu_config = aws_config::defaults(BehaviorVersion::latest()).region(Region::new(\"eu-west-1\")).load().await;\n    let eu = Client::new(&eu_config);\n    us.converse().model_id(\"a-v1\").send().await?;\n    eu.converse().model_id(\"b-v1\").send().await?;",
         );
         let all = usages(&source);
-        let found: Vec<(&str, Option<&str>)> = all
-            .iter()
-            .map(|u| {
-                (
-                    literal(&source, u),
-                    u.region.as_ref().map(|r| r.region.as_str()),
-                )
-            })
-            .collect();
+        let found = regions(&source, &all);
         assert_eq!(
             found,
             [("a-v1", Some("us-east-1")), ("b-v1", Some("eu-west-1"))]

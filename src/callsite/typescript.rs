@@ -72,11 +72,11 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use super::common::{
-    self, BODY_DEPTH, Bindings, CLIENT_HOPS, Client, Found, HOPS, MAX_DEPTH, Origin, Scope,
-    additional_fields, sampling,
+    self, BODY_DEPTH, Bindings, CLIENT_HOPS, Client, Entry, Found, HOPS, MAX_DEPTH, Mappings,
+    Names, Origin, Scopes, additional_fields, sampling,
 };
 use super::{Api, ClientRegion, Param, Usage};
-use crate::extract::treesitter::{Step, for_each_node, node_text, walk};
+use crate::extract::treesitter::{Step, for_each_node, named_children, node_text, walk};
 pub use crate::extract::typescript::Dialect;
 use crate::extract::typescript::{literal_span, parse_tree};
 
@@ -108,16 +108,8 @@ pub fn analyze_in(source: &str, dialect: Dialect, tree: Option<&tree_sitter::Tre
     if !CALLEES.occur_in(source) {
         return Vec::new();
     }
-    let parsed;
-    let tree = match tree {
-        Some(tree) => tree,
-        None => match parse_tree(source, dialect) {
-            Ok(tree) => {
-                parsed = tree;
-                &parsed
-            }
-            Err(_) => return Vec::new(),
-        },
+    let Some(tree) = common::tree_or_parse(tree, || parse_tree(source, dialect)) else {
+        return Vec::new();
     };
     let root = tree.root_node();
     let (file, nodes) = File::collect(root, source);
@@ -149,17 +141,6 @@ enum Style {
     Invoke,
     /// LangChain: sampling keys, `modelKwargs` keys, `additionalModelRequestFields`.
     LangChain,
-}
-
-/// A property of an object literal (`key: value`, or shorthand `key`).
-#[derive(Debug, Clone)]
-struct Entry<'t, 's> {
-    name: &'s str,
-    /// Byte range of the key as written (the contents of a quoted key).
-    name_range: Range<usize>,
-    value: Node<'t>,
-    /// The name of the object the entry came from, when it came through one.
-    via: Option<&'s str>,
 }
 
 /// The package of the Vercel AI SDK's Bedrock provider.
@@ -256,11 +237,7 @@ impl<'t, 's> File<'t, 's> {
             vercel_providers: HashSet::new(),
             vercel_factories: HashSet::new(),
         };
-        let mut scopes = vec![Scope {
-            id: root.id(),
-            range: root.byte_range(),
-            class: false,
-        }];
+        let mut scopes = Scopes::new(root);
         let mut gathered = Gathered::default();
         // Looked up once: comparing numeric kinds is far cheaper than `Node::kind`, which
         // measures and checks the kind's name on every call.
@@ -280,11 +257,7 @@ impl<'t, 's> File<'t, 's> {
                 }
                 let kind = node.kind();
                 if is_scope(kind) && node.id() != root.id() {
-                    scopes.push(Scope {
-                        id: node.id(),
-                        range: node.byte_range(),
-                        class: is_class(kind),
-                    });
+                    scopes.enter(node, is_class(kind));
                 }
                 match kind {
                     "formal_parameters" => file.parameter_defaults(node, &scopes),
@@ -293,10 +266,10 @@ impl<'t, 's> File<'t, 's> {
                             node.child_by_field_name("name"),
                             node.child_by_field_name("value"),
                         ) && name.kind() == "identifier"
-                            && let Some(scope) = scopes.last()
+                            && let Some(scope) = scopes.innermost()
                         {
                             let name = file.text(name);
-                            file.bindings.add(name, scope.range.clone(), value);
+                            file.bindings.add(name, scope, value);
                         }
                     }
                     "public_field_definition" | "field_definition" => {
@@ -304,10 +277,10 @@ impl<'t, 's> File<'t, 's> {
                             .child_by_field_name("name")
                             .or_else(|| node.child_by_field_name("property"));
                         if let (Some(name), Some(value)) = (name, node.child_by_field_name("value"))
-                            && let Some(class) = scopes.iter().rev().find(|s| s.class)
+                            && let Some(class) = scopes.class()
                         {
                             let key = format!("this.{}", file.text(name));
-                            file.bindings.add(&key, class.range.clone(), value);
+                            file.bindings.add(&key, class, value);
                         }
                     }
                     "assignment_expression" => {
@@ -315,20 +288,16 @@ impl<'t, 's> File<'t, 's> {
                             node.child_by_field_name("left"),
                             node.child_by_field_name("right"),
                         ) && let Some(key) = file.this_member(left)
-                            && let Some(class) = scopes.iter().rev().find(|s| s.class)
+                            && let Some(class) = scopes.class()
                         {
-                            file.bindings.add(&key, class.range.clone(), value);
+                            file.bindings.add(&key, class, value);
                         }
                     }
                     "import_statement" => file.import(node),
                     _ => {}
                 }
             }
-            Step::Leave(node) => {
-                if scopes.len() > 1 && scopes.last().is_some_and(|scope| scope.id == node.id()) {
-                    scopes.pop();
-                }
-            }
+            Step::Leave(node) => scopes.leave(node),
         });
         (file, gathered)
     }
@@ -339,8 +308,8 @@ impl<'t, 's> File<'t, 's> {
 
     /// `(model = "…") => …`: a parameter bound to its default inside the function (the
     /// scope on top of the stack, pushed when the function was entered).
-    fn parameter_defaults(&mut self, parameters: Node<'t>, scopes: &[Scope]) {
-        let Some(scope) = scopes.last() else {
+    fn parameter_defaults(&mut self, parameters: Node<'t>, scopes: &Scopes) {
+        let Some(scope) = scopes.innermost() else {
             return;
         };
         for parameter in named_children(parameters) {
@@ -359,7 +328,7 @@ impl<'t, 's> File<'t, 's> {
                 && name.kind() == "identifier"
             {
                 let name = self.text(name);
-                self.bindings.add(name, scope.range.clone(), value);
+                self.bindings.add(name, scope.clone(), value);
             }
         }
     }
@@ -411,18 +380,6 @@ impl<'t, 's> File<'t, 's> {
         (node.kind() == "string")
             .then(|| self.source.get(literal_span(node, None).range))
             .flatten()
-    }
-
-    /// The values bound to the name `node` (an identifier, a shorthand property or
-    /// `this.NAME`) where it is used.
-    fn resolve(&self, node: Node<'t>) -> Option<(String, Vec<Node<'t>>)> {
-        let key = match node.kind() {
-            "identifier" | "shorthand_property_identifier" => self.text(node).to_owned(),
-            "member_expression" => self.this_member(node)?,
-            _ => return None,
-        };
-        let values = self.bindings.lookup(&key, node.start_byte());
-        Some((key, values))
     }
 
     /// `new XCommand(input)` and the LangChain constructors; `sends` gives the clients a
@@ -656,6 +613,157 @@ impl<'t, 's> File<'t, 's> {
             .unwrap_or_default()
     }
 
+    /// The string and template literals whose value `node` may have.
+    fn origins(&self, node: Node<'t>, hops: usize, depth: usize) -> Vec<Origin> {
+        let Some(depth) = depth.checked_sub(1) else {
+            return Vec::new();
+        };
+        match node.kind() {
+            "string" => vec![Origin {
+                literal: literal_span(node, None).range,
+                via: None,
+            }],
+            "template_string" => {
+                let mut origins = vec![Origin {
+                    literal: literal_span(node, Some("template_substitution")).range,
+                    via: None,
+                }];
+                // `` `bedrock/${MODEL}` ``: the literal behind `MODEL` reaches the call too.
+                for hole in named_children(node)
+                    .into_iter()
+                    .filter(|child| child.kind() == "template_substitution")
+                {
+                    if let Some(expression) = first_named(hole) {
+                        origins.extend(self.origins(expression, hops, depth));
+                    }
+                }
+                origins
+            }
+            "ternary_expression" => ["consequence", "alternative"]
+                .into_iter()
+                .filter_map(|field| node.child_by_field_name(field))
+                .flat_map(|branch| self.origins(branch, hops, depth))
+                .collect(),
+            "binary_expression" => {
+                let fallback = node
+                    .child_by_field_name("operator")
+                    .is_some_and(|op| matches!(op.kind(), "??" | "||"));
+                if !fallback {
+                    return Vec::new();
+                }
+                ["left", "right"]
+                    .into_iter()
+                    .filter_map(|field| node.child_by_field_name(field))
+                    .flat_map(|side| self.origins(side, hops, depth))
+                    .collect()
+            }
+            "identifier" | "shorthand_property_identifier" | "member_expression" => {
+                let Some((key, values, hops)) = self.follow(node, hops) else {
+                    return Vec::new();
+                };
+                values
+                    .into_iter()
+                    .flat_map(|value| self.origins(value, hops, depth))
+                    .map(|origin| origin.through(&key))
+                    .collect()
+            }
+            kind if is_transparent(kind) => first_named(node)
+                .map(|inner| self.origins(inner, hops, depth))
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The parameters visible in the input object's `entries` for a call of `style`.
+    fn params(&self, style: Style, entries: &[Entry<'t, 's>]) -> Vec<Param> {
+        let mut params = Vec::new();
+        for entry in entries {
+            match (style, entry.name) {
+                (Style::Converse, "inferenceConfig") => {
+                    params.extend(self.sampling_keys(entry.value));
+                }
+                (Style::Converse | Style::LangChain, "additionalModelRequestFields") => {
+                    params.push(additional_fields(entry.name_range.clone()));
+                    params.extend(self.sampling_keys(entry.value));
+                }
+                (Style::Invoke, "body") => {
+                    for body in self.bodies(entry.value, HOPS, MAX_DEPTH) {
+                        self.body_params(body, BODY_DEPTH, &mut params);
+                    }
+                }
+                (Style::LangChain, "modelKwargs") => {
+                    params.extend(self.sampling_keys(entry.value));
+                }
+                (Style::LangChain, name) => {
+                    params.extend(sampling(name, entry.name_range.clone()));
+                }
+                _ => {}
+            }
+        }
+        params
+    }
+
+    /// The objects serialised into an InvokeModel body: the argument of
+    /// `JSON.stringify(…)`, found through names and wrapping calls
+    /// (`new TextEncoder().encode(…)`, `Buffer.from(…)`).
+    fn bodies(&self, node: Node<'t>, hops: usize, depth: usize) -> Vec<Node<'t>> {
+        let Some(depth) = depth.checked_sub(1) else {
+            return Vec::new();
+        };
+        match node.kind() {
+            "object" => vec![node],
+            "call_expression" | "new_expression" => {
+                let arguments = self.arguments(node);
+                let function = node
+                    .child_by_field_name("function")
+                    .or_else(|| node.child_by_field_name("constructor"));
+                if function.is_some_and(|f| self.text(f).ends_with("JSON.stringify")) {
+                    return arguments.into_iter().take(1).collect();
+                }
+                let mut inner = arguments;
+                if let Some(object) = function
+                    .filter(|f| f.kind() == "member_expression")
+                    .and_then(|f| f.child_by_field_name("object"))
+                {
+                    inner.push(object);
+                }
+                inner
+                    .into_iter()
+                    .flat_map(|arg| self.bodies(arg, hops, depth))
+                    .collect()
+            }
+            kind if is_transparent(kind) => first_named(node)
+                .map(|inner| self.bodies(inner, hops, depth))
+                .unwrap_or_default(),
+            _ => {
+                let Some((_, values, hops)) = self.follow(node, hops) else {
+                    return Vec::new();
+                };
+                values
+                    .into_iter()
+                    .flat_map(|value| self.bodies(value, hops, depth))
+                    .collect()
+            }
+        }
+    }
+}
+
+impl<'t> Names<'t> for File<'t, '_> {
+    fn bindings(&self) -> &Bindings<Node<'t>> {
+        &self.bindings
+    }
+
+    /// The key of an identifier, a shorthand property or `this.NAME`.
+    fn key(&self, node: Node<'t>) -> Option<String> {
+        match node.kind() {
+            "identifier" | "shorthand_property_identifier" => Some(self.text(node).to_owned()),
+            "member_expression" => self.this_member(node),
+            _ => None,
+        }
+    }
+}
+
+impl<'t, 's> Mappings<'t, 's> for File<'t, 's> {
     /// The properties of an object expression: an object literal (with its `...spread`
     /// objects), or a name bound to one.
     fn entries(&self, node: Node<'t>, hops: usize, depth: usize) -> Vec<Entry<'t, 's>> {
@@ -712,16 +820,12 @@ impl<'t, 's> File<'t, 's> {
                 .map(|inner| self.entries(inner, hops, depth))
                 .unwrap_or_default(),
             _ => {
-                let Some(hops) = hops.checked_sub(1) else {
-                    return Vec::new();
-                };
-                let Some((_, values)) = self.resolve(node) else {
+                let Some((_, values, hops)) = self.follow(node, hops) else {
                     return Vec::new();
                 };
                 let name = self.text(node);
                 values
                     .into_iter()
-                    .filter(|value| !contains(*value, node))
                     .flat_map(|value| self.entries(value, hops, depth))
                     .map(|mut entry| {
                         entry.via.get_or_insert(name);
@@ -731,168 +835,19 @@ impl<'t, 's> File<'t, 's> {
             }
         }
     }
-
-    /// The string and template literals whose value `node` may have.
-    fn origins(&self, node: Node<'t>, hops: usize, depth: usize) -> Vec<Origin> {
-        let Some(depth) = depth.checked_sub(1) else {
-            return Vec::new();
-        };
-        match node.kind() {
-            "string" => vec![Origin {
-                literal: literal_span(node, None).range,
-                via: None,
-            }],
-            "template_string" => {
-                let mut origins = vec![Origin {
-                    literal: literal_span(node, Some("template_substitution")).range,
-                    via: None,
-                }];
-                // `` `bedrock/${MODEL}` ``: the literal behind `MODEL` reaches the call too.
-                for hole in named_children(node)
-                    .into_iter()
-                    .filter(|child| child.kind() == "template_substitution")
-                {
-                    if let Some(expression) = first_named(hole) {
-                        origins.extend(self.origins(expression, hops, depth));
-                    }
-                }
-                origins
-            }
-            "ternary_expression" => ["consequence", "alternative"]
-                .into_iter()
-                .filter_map(|field| node.child_by_field_name(field))
-                .flat_map(|branch| self.origins(branch, hops, depth))
-                .collect(),
-            "binary_expression" => {
-                let fallback = node
-                    .child_by_field_name("operator")
-                    .is_some_and(|op| matches!(op.kind(), "??" | "||"));
-                if !fallback {
-                    return Vec::new();
-                }
-                ["left", "right"]
-                    .into_iter()
-                    .filter_map(|field| node.child_by_field_name(field))
-                    .flat_map(|side| self.origins(side, hops, depth))
-                    .collect()
-            }
-            "identifier" | "shorthand_property_identifier" | "member_expression" => {
-                let Some(hops) = hops.checked_sub(1) else {
-                    return Vec::new();
-                };
-                let Some((key, values)) = self.resolve(node) else {
-                    return Vec::new();
-                };
-                values
-                    .into_iter()
-                    .filter(|value| !contains(*value, node))
-                    .flat_map(|value| self.origins(value, hops, depth))
-                    .map(|origin| origin.through(&key))
-                    .collect()
-            }
-            kind if is_transparent(kind) => first_named(node)
-                .map(|inner| self.origins(inner, hops, depth))
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// The parameters visible in the input object's `entries` for a call of `style`.
-    fn params(&self, style: Style, entries: &[Entry<'t, 's>]) -> Vec<Param> {
-        let mut params = Vec::new();
-        for entry in entries {
-            match (style, entry.name) {
-                (Style::Converse, "inferenceConfig") => {
-                    params.extend(self.sampling_keys(entry.value));
-                }
-                (Style::Converse | Style::LangChain, "additionalModelRequestFields") => {
-                    params.push(additional_fields(entry.name_range.clone()));
-                    params.extend(self.sampling_keys(entry.value));
-                }
-                (Style::Invoke, "body") => {
-                    for body in self.bodies(entry.value, HOPS, MAX_DEPTH) {
-                        self.body_params(body, BODY_DEPTH, &mut params);
-                    }
-                }
-                (Style::LangChain, "modelKwargs") => {
-                    params.extend(self.sampling_keys(entry.value));
-                }
-                (Style::LangChain, name) => {
-                    params.extend(sampling(name, entry.name_range.clone()));
-                }
-                _ => {}
-            }
-        }
-        params
-    }
-
-    /// The sampling keys of an object expression.
-    fn sampling_keys(&self, node: Node<'t>) -> Vec<Param> {
-        self.entries(node, HOPS, MAX_DEPTH)
-            .into_iter()
-            .filter_map(|entry| sampling(entry.name, entry.name_range))
-            .collect()
-    }
-
-    /// The objects serialised into an InvokeModel body: the argument of
-    /// `JSON.stringify(…)`, found through names and wrapping calls
-    /// (`new TextEncoder().encode(…)`, `Buffer.from(…)`).
-    fn bodies(&self, node: Node<'t>, hops: usize, depth: usize) -> Vec<Node<'t>> {
-        let Some(depth) = depth.checked_sub(1) else {
-            return Vec::new();
-        };
-        match node.kind() {
-            "object" => vec![node],
-            "call_expression" | "new_expression" => {
-                let arguments = self.arguments(node);
-                let function = node
-                    .child_by_field_name("function")
-                    .or_else(|| node.child_by_field_name("constructor"));
-                if function.is_some_and(|f| self.text(f).ends_with("JSON.stringify")) {
-                    return arguments.into_iter().take(1).collect();
-                }
-                let mut inner = arguments;
-                if let Some(object) = function
-                    .filter(|f| f.kind() == "member_expression")
-                    .and_then(|f| f.child_by_field_name("object"))
-                {
-                    inner.push(object);
-                }
-                inner
-                    .into_iter()
-                    .flat_map(|arg| self.bodies(arg, hops, depth))
-                    .collect()
-            }
-            kind if is_transparent(kind) => first_named(node)
-                .map(|inner| self.bodies(inner, hops, depth))
-                .unwrap_or_default(),
-            _ => {
-                let Some(hops) = hops.checked_sub(1) else {
-                    return Vec::new();
-                };
-                let Some((_, values)) = self.resolve(node) else {
-                    return Vec::new();
-                };
-                values
-                    .into_iter()
-                    .filter(|value| !contains(*value, node))
-                    .flat_map(|value| self.bodies(value, hops, depth))
-                    .collect()
-            }
-        }
-    }
-
-    /// The sampling keys of a body object, also in nested objects (Titan
-    /// `textGenerationConfig`), `depth` levels down.
-    fn body_params(&self, object: Node<'t>, depth: usize, params: &mut Vec<Param>) {
-        for entry in self.entries(object, HOPS, MAX_DEPTH) {
-            params.extend(sampling(entry.name, entry.name_range));
-            if let Some(depth) = depth.checked_sub(1) {
-                self.body_params(entry.value, depth, params);
-            }
-        }
-    }
 }
+
+/// The nodes whose text a Region that went through a name is shown with
+/// (`REGION = "eu-west-1"`, a class field, a parameter default).
+const BINDINGS: &[&str] = &[
+    "variable_declarator",
+    "public_field_definition",
+    "field_definition",
+    "assignment_expression",
+    "required_parameter",
+    "optional_parameter",
+    "assignment_pattern",
+];
 
 /// Whether `name` is the constructor of a Bedrock client or of a LangChain model that makes
 /// one (`BedrockRuntimeClient`, `BedrockRuntime`, `BedrockAgentClient`,
@@ -954,16 +909,12 @@ impl<'t, 's> File<'t, 's> {
         match node.kind() {
             "new_expression" | "call_expression" => self.constructed(node, hops, depth),
             "identifier" | "member_expression" => {
-                let Some(hops) = hops.checked_sub(1) else {
-                    return Client::Unknown;
-                };
-                let Some((_, values)) = self.resolve(node) else {
+                let Some((_, values, hops)) = self.follow(node, hops) else {
                     return Client::Unknown;
                 };
                 Client::combine(
                     values
                         .into_iter()
-                        .filter(|value| !contains(*value, node))
                         .map(|value| self.client_of(value, hops, depth)),
                 )
             }
@@ -1024,39 +975,14 @@ impl<'t, 's> File<'t, 's> {
             _ => format!("{}: {}", entry.name, self.text(value)),
         };
         let origins = self.origins(value, HOPS, MAX_DEPTH);
-        Some(common::client_region(
+        Some(common::region_argument(
             self.source,
-            origins.into_iter().map(|origin| origin.literal),
-            |literal| {
-                let inside = value.start_byte() <= literal.start && literal.end <= value.end_byte();
-                let binding = (!inside).then(|| self.binding_text(literal)).flatten();
-                common::how(&written, binding)
-            },
+            self.root,
+            value,
+            &written,
+            origins,
+            BINDINGS,
         ))
-    }
-
-    /// The text of the binding (`REGION = "eu-west-1"`, a class field, a parameter default)
-    /// whose value holds the literal at `literal`.
-    fn binding_text(&self, literal: &Range<usize>) -> Option<&'s str> {
-        let mut node = self
-            .root
-            .descendant_for_byte_range(literal.start, literal.end)?;
-        for _ in 0..MAX_DEPTH {
-            if matches!(
-                node.kind(),
-                "variable_declarator"
-                    | "public_field_definition"
-                    | "field_definition"
-                    | "assignment_expression"
-                    | "required_parameter"
-                    | "optional_parameter"
-                    | "assignment_pattern"
-            ) {
-                return Some(self.text(node));
-            }
-            node = node.parent()?;
-        }
-        None
     }
 
     /// The client of a Vercel AI SDK model factory `callee`: the default `bedrock` provider
@@ -1116,18 +1042,6 @@ fn unwrap_transparent(mut node: Node, depth: usize) -> Node {
     node
 }
 
-/// Whether `outer` contains `inner` (a binding used in its own value).
-fn contains(outer: Node, inner: Node) -> bool {
-    outer.start_byte() <= inner.start_byte() && inner.end_byte() <= outer.end_byte()
-}
-
-/// The named children of `node`, without comments.
-fn named_children(node: Node) -> Vec<Node> {
-    node.named_children(&mut node.walk())
-        .filter(|child| !child.is_extra())
-        .collect()
-}
-
 /// The first named child of `node` that is not a comment; for `<T>x`, the expression `x`.
 fn first_named(node: Node) -> Option<Node> {
     let children = named_children(node);
@@ -1140,8 +1054,9 @@ fn first_named(node: Node) -> Option<Node> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::common::test_support::{checked, literal, owned, params, region_of, regions};
     use super::*;
-    use crate::extract::{Language, SpanContext, extract};
+    use crate::extract::{Language, extract};
     use Dialect::{JavaScript, Tsx, TypeScript};
 
     const ALL: [Dialect; 3] = [TypeScript, Tsx, JavaScript];
@@ -1160,21 +1075,7 @@ mod tests {
     fn usages(source: &str, dialect: Dialect) -> Vec<Usage> {
         let extraction = extract(language(dialect), source);
         assert_eq!(extraction.syntax_error, None, "{dialect:?}: {source}");
-        let usages = analyze(source, dialect);
-        for usage in &usages {
-            assert!(
-                extraction
-                    .spans
-                    .iter()
-                    .any(|span| span.range == usage.literal && span.context == SpanContext::Code),
-                "{usage:?} is not an extractor span in {source:?}"
-            );
-            assert!(source.get(usage.call.clone()).is_some());
-            for param in &usage.params {
-                assert!(source.get(param.range.clone()).is_some());
-            }
-        }
-        usages
+        checked(source, &extraction, analyze(source, dialect))
     }
 
     /// The only usage of `source`.
@@ -1182,26 +1083,6 @@ mod tests {
         let mut all = usages(source, dialect);
         assert_eq!(all.len(), 1, "{dialect:?}: {source}\n{all:#?}");
         all.remove(0)
-    }
-
-    fn literal<'s>(source: &'s str, usage: &Usage) -> &'s str {
-        &source[usage.literal.clone()]
-    }
-
-    /// Each parameter as (normalised name, text at its range).
-    fn params(source: &str, usage: &Usage) -> Vec<(String, String)> {
-        usage
-            .params
-            .iter()
-            .map(|p| (p.name.clone(), source[p.range.clone()].to_owned()))
-            .collect()
-    }
-
-    fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
-            .collect()
     }
 
     #[test]
@@ -1298,15 +1179,7 @@ mod tests {
     /// The client Region of the only usage of `source`, as (Region, how), after checking
     /// that its range is the Region literal's contents.
     fn region(source: &str, dialect: Dialect) -> Option<(String, String)> {
-        let usage = one(source, dialect);
-        let region = usage.region?;
-        assert_eq!(&source[region.range.clone()], region.region, "{source}");
-        assert_eq!(
-            &source[region.range.start - 1..region.range.start],
-            &source[region.range.end..region.range.end + 1],
-            "the range is a quoted literal's contents: {source}"
-        );
-        Some((region.region, region.how))
+        region_of(source, one(source, dialect))
     }
 
     #[test]
@@ -1431,15 +1304,7 @@ mod tests {
         let source = "const us = new BedrockRuntimeClient({ region: 'us-east-1' });\nconst eu = new BedrockRuntimeClient({ region: 'eu-west-1' });\nawait us.send(new ConverseCommand({ modelId: 'a-v1' }));\nconst command = new ConverseCommand({ modelId: 'b-v1' });\nawait eu.send(command);\n";
         for dialect in ALL {
             let all = usages(source, dialect);
-            let found: Vec<(&str, Option<&str>)> = all
-                .iter()
-                .map(|u| {
-                    (
-                        literal(source, u),
-                        u.region.as_ref().map(|r| r.region.as_str()),
-                    )
-                })
-                .collect();
+            let found = regions(source, &all);
             assert_eq!(
                 found,
                 [("a-v1", Some("us-east-1")), ("b-v1", Some("eu-west-1"))]

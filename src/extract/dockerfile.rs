@@ -255,6 +255,7 @@ fn heredoc_spans(block: Node, text: &str, spans: &mut Vec<Span>) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::n as k;
     use super::*;
     use SpanContext::{Code, Comment};
 
@@ -267,11 +268,6 @@ mod tests {
             .into_iter()
             .map(|span| (&source[span.range], span.context, span.key_name))
             .collect()
-    }
-
-    /// A key name, for comparisons.
-    fn k(name: &str) -> Option<String> {
-        Some(name.to_owned())
     }
 
     #[test]
@@ -308,14 +304,7 @@ mod tests {
         let source = "ENV A=\"us.${GEO}.anthropic.claude-v2\" B=${M:-anthropic.claude-v2}\n";
         let extraction = extract(source);
         assert_eq!(extraction.syntax_error, None);
-        let found: Vec<_> = extraction
-            .spans
-            .iter()
-            .map(|span| {
-                let holes: Vec<_> = span.holes.iter().map(|h| &source[h.clone()]).collect();
-                (&source[span.range.clone()], holes)
-            })
-            .collect();
+        let found = super::super::test_support::texts_and_holes(source, &extraction);
         assert_eq!(
             found,
             [
@@ -431,12 +420,7 @@ mod tests {
             "\r\n\r",
             "\\\r\n",
         ] {
-            for span in extract(input).spans {
-                assert!(
-                    input.get(span.range.clone()).is_some(),
-                    "{input:?}: {span:?}"
-                );
-            }
+            super::super::test_support::assert_in_bounds(input, &extract(input));
         }
     }
 }

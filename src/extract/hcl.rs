@@ -27,21 +27,15 @@ use std::ops::Range;
 
 use tree_sitter::{Language, Node, Parser};
 
-use super::treesitter::{Step, comment_span, failed, finish, node_text, parse, walk};
+use super::treesitter::{
+    Enclosing, Frame, Step, comment_span, failed, finish, key_and_name, node_text, parse, walk,
+};
 use super::{Extraction, Mapping, Span, SpanContext};
 
 thread_local! {
     /// This thread's HCL parser, created on first use and reused for every file the
     /// thread reads (see the Python extractor for why parsers are per thread).
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
-}
-
-/// What a node being walked is, for the strings inside it.
-enum Frame {
-    /// An attribute or object element, with its name when it has a simple one.
-    Named(Option<String>),
-    /// The key expression of an object element.
-    Key,
 }
 
 /// Extract the string, heredoc and comment spans of an HCL file.
@@ -56,17 +50,18 @@ pub fn extract(source: &str) -> Extraction {
     };
     let root = tree.root_node();
     let mut spans = Vec::new();
-    let mut frames: Vec<(usize, Frame)> = Vec::new();
-    // The objects enclosing the current node, innermost last: (node id, byte range).
-    let mut objects: Vec<(usize, Range<usize>)> = Vec::new();
+    // Attributes and object elements (named by their name), and object keys.
+    let mut frames: Enclosing<Frame> = Enclosing::default();
+    // The byte ranges of the objects enclosing the current node.
+    let mut objects: Enclosing<Range<usize>> = Enclosing::default();
     walk(root, |step| match step {
         Step::Enter { node, field } => {
             if field == Some("key") {
-                frames.push((node.id(), Frame::Key));
+                frames.push(node, Frame::Key);
             }
             let range = match node.kind() {
                 "object" => {
-                    objects.push((node.id(), node.byte_range()));
+                    objects.push(node, node.byte_range());
                     return;
                 }
                 "attribute" => {
@@ -74,14 +69,14 @@ pub fn extract(source: &str) -> Extraction {
                         .named_child(0)
                         .filter(|n| n.kind() == "identifier")
                         .map(|n| node_text(n, source).to_owned());
-                    frames.push((node.id(), Frame::Named(name)));
+                    frames.push(node, Frame::Named(name));
                     return;
                 }
                 "object_elem" => {
                     let name = node
                         .child_by_field_name("key")
                         .and_then(|key| element_name(key, source));
-                    frames.push((node.id(), Frame::Named(name)));
+                    frames.push(node, Frame::Named(name));
                     return;
                 }
                 "comment" => {
@@ -92,16 +87,11 @@ pub fn extract(source: &str) -> Extraction {
                 "heredoc_template" => heredoc_body(node, source),
                 _ => return,
             };
-            let (key, key_name) = match frames.last() {
-                Some((_, Frame::Key)) => (
-                    objects
-                        .last()
-                        .map(|(_, object)| Mapping::At(object.clone())),
-                    None,
-                ),
-                Some((_, Frame::Named(name))) => (None, name.clone()),
-                None => (None, None),
-            };
+            let (key, key_name) = key_and_name(frames.innermost(), || {
+                objects
+                    .innermost()
+                    .map(|object| Mapping::At(object.clone()))
+            });
             spans.push(Span {
                 range,
                 context: SpanContext::Code,
@@ -111,12 +101,8 @@ pub fn extract(source: &str) -> Extraction {
             });
         }
         Step::Leave(node) => {
-            while frames.last().is_some_and(|(id, _)| *id == node.id()) {
-                frames.pop();
-            }
-            if objects.last().is_some_and(|(id, _)| *id == node.id()) {
-                objects.pop();
-            }
+            frames.leave(node);
+            objects.leave(node);
         }
     });
     finish(spans, root, source)
@@ -219,26 +205,18 @@ fn element_name(key: Node, source: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::{self, assert_in_bounds, assert_large, has_span, n};
     use super::*;
     use SpanContext::{Code, Comment};
 
     /// Text, context, key flag and key name of every span; the file must parse cleanly.
     fn spans(source: &str) -> Vec<(&str, SpanContext, bool, Option<String>)> {
-        crate::extract::test_support::rows(source, &extract(source))
+        test_support::rows(source, &extract(source))
     }
 
     /// The text of every span's holes, in span order.
     fn holes(source: &str) -> Vec<Vec<&str>> {
-        extract(source)
-            .spans
-            .iter()
-            .map(|s| s.holes.iter().map(|h| &source[h.clone()]).collect())
-            .collect()
-    }
-
-    /// A key name, as expected in [`spans`].
-    fn n(name: &str) -> Option<String> {
-        Some(name.to_owned())
+        test_support::holes(source, &extract(source))
     }
 
     #[test]
@@ -286,11 +264,7 @@ mod tests {
     fn strings_inside_interpolations_are_spans_inside_the_hole() {
         let source = "m = \"${lookup(var.models, \"anthropic.claude-v2\")}-x\"\n";
         let extraction = extract(source);
-        let texts: Vec<_> = extraction
-            .spans
-            .iter()
-            .map(|s| &source[s.range.clone()])
-            .collect();
+        let texts = test_support::texts(source, &extraction);
         assert_eq!(
             texts,
             [
@@ -343,7 +317,7 @@ mod tests {
     fn string_keys_name_the_object_that_holds_them() {
         let source = "a = { \"k\" = 1 }\nb = { \"k\" = { \"k\" = 2 } }\n";
         assert_eq!(
-            crate::extract::test_support::keys(source, &extract(source)),
+            test_support::keys(source, &extract(source)),
             [
                 ("k", "{ \"k\" = 1 }".to_string()),
                 ("k", "{ \"k\" = { \"k\" = 2 } }".to_string()),
@@ -417,19 +391,10 @@ mod tests {
     #[test]
     fn deeply_nested_and_large_input() {
         let deep = format!("x = {}\"deep\"{}\n", "[".repeat(5_000), "]".repeat(5_000));
-        let extraction = extract(&deep);
-        assert!(
-            extraction
-                .spans
-                .iter()
-                .any(|s| &deep[s.range.clone()] == "deep")
-        );
+        assert!(has_span(&deep, &extract(&deep), "deep"));
 
         let large = "m = \"${var.geo}.anthropic.claude-v2\" # c\n".repeat(15_000);
-        let extraction = extract(&large);
-        assert_eq!(extraction.syntax_error, None);
-        assert_eq!(extraction.spans.len(), 30_000);
-        assert!(extraction.spans.is_sorted_by_key(|s| s.range.start));
+        assert_large(&extract(&large), 30_000);
     }
 
     #[test]
@@ -447,13 +412,7 @@ mod tests {
             // Found by fuzzing: a heredoc identifier outside its recovered node.
             "d=\"anthropic.${${2:0",
         ] {
-            let extraction = extract(input);
-            for span in &extraction.spans {
-                assert!(
-                    input.get(span.range.clone()).is_some(),
-                    "{input:?}: {span:?}"
-                );
-            }
+            assert_in_bounds(input, &extract(input));
         }
     }
 }

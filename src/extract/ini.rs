@@ -89,11 +89,9 @@ fn span(
     key_name: Option<String>,
 ) -> Span {
     Span {
-        range,
-        context,
-        holes: Vec::new(),
         key,
         key_name,
+        ..Span::plain(range, context)
     }
 }
 
@@ -292,17 +290,13 @@ fn unescape_key(raw: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::{self, assert_in_bounds, assert_large, n};
     use super::*;
     use SpanContext::{Code, Comment};
 
     /// Text, context, key flag and key name of every span; the file must parse cleanly.
     fn spans(source: &str) -> Vec<(&str, SpanContext, bool, Option<String>)> {
-        crate::extract::test_support::rows(source, &extract(source))
-    }
-
-    /// A key name, as expected in [`spans`].
-    fn n(name: &str) -> Option<String> {
-        Some(name.to_owned())
+        test_support::rows(source, &extract(source))
     }
 
     #[test]
@@ -318,7 +312,7 @@ mod tests {
     fn settings_are_keys_of_their_section_and_sections_of_the_file() {
         let source = "[a]\nk = 1\n[b]\nk = 2\n";
         assert_eq!(
-            crate::extract::test_support::keys(source, &extract(source)),
+            test_support::keys(source, &extract(source)),
             [
                 ("a", source.to_string()),
                 ("k", "[a]".to_string()),
@@ -328,7 +322,7 @@ mod tests {
         );
         let source = "k=1\nk2=2\n";
         assert_eq!(
-            crate::extract::test_support::keys(source, &extract(source)),
+            test_support::keys(source, &extract(source)),
             [("k", source.to_string()), ("k2", source.to_string())]
         );
     }
@@ -574,13 +568,7 @@ mod tests {
         for input in [
             "[", "]", "=", ":", "\\", "${", "a=${", "a=${b:", "\"", "[s]\n\"", "\0", "[s]\n  x",
         ] {
-            let extraction = extract(input);
-            for span in &extraction.spans {
-                assert!(
-                    input.get(span.range.clone()).is_some(),
-                    "{input:?}: {span:?}"
-                );
-            }
+            assert_in_bounds(input, &extract(input));
         }
     }
 
@@ -594,9 +582,6 @@ mod tests {
         assert_eq!(extraction.syntax_error, None);
         assert_eq!(extraction.spans.len(), 40_001);
         let large = "m=${A:anthropic.claude-v2}\n".repeat(20_000);
-        let extraction = extract(&large);
-        assert_eq!(extraction.syntax_error, None);
-        assert_eq!(extraction.spans.len(), 60_000);
-        assert!(extraction.spans.is_sorted_by_key(|s| s.range.start));
+        assert_large(&extract(&large), 60_000);
     }
 }

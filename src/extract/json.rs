@@ -27,8 +27,8 @@ use std::cell::RefCell;
 use tree_sitter::{Language, Node, Parser};
 
 use super::treesitter::{
-    Step, between_delimiters, comment_span, failed, first_syntax_error_except, node_text, parse,
-    walk,
+    Enclosing, Step, between_delimiters, comment_span, failed, first_syntax_error_except,
+    node_text, parse, walk,
 };
 use super::{Extraction, Mapping, Span, SpanContext};
 
@@ -49,20 +49,19 @@ pub fn extract(source: &str) -> Extraction {
     };
     let root = tree.root_node();
     let mut spans = Vec::new();
-    // The keys of the pairs enclosing the current node, innermost last, with the id of
-    // their `pair` node so that leaving the pair pops its key.
-    let mut keys: Vec<(usize, Option<String>)> = Vec::new();
-    // The objects enclosing the current node, innermost last: (node id, byte range).
-    let mut objects: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+    // The keys of the pairs enclosing the current node.
+    let mut keys: Enclosing<Option<String>> = Enclosing::default();
+    // The byte ranges of the objects enclosing the current node.
+    let mut objects: Enclosing<std::ops::Range<usize>> = Enclosing::default();
     walk(root, |step| match step {
         Step::Enter { node, field } => match node.kind() {
-            "object" => objects.push((node.id(), node.byte_range())),
+            "object" => objects.push(node, node.byte_range()),
             "pair" => {
                 let key = node
                     .child_by_field_name("key")
                     .filter(|key| key.kind() == "string")
                     .map(|key| unescape(key, source));
-                keys.push((node.id(), key));
+                keys.push(node, key);
             }
             "string" => {
                 let is_key = field == Some("key");
@@ -71,14 +70,14 @@ pub fn extract(source: &str) -> Extraction {
                     context: SpanContext::Code,
                     holes: Vec::new(),
                     key: if is_key {
-                        objects.last().map(|(_, range)| Mapping::At(range.clone()))
+                        objects.innermost().map(|range| Mapping::At(range.clone()))
                     } else {
                         None
                     },
                     key_name: if is_key {
                         None
                     } else {
-                        keys.last().and_then(|(_, key)| key.clone())
+                        keys.innermost().cloned().flatten()
                     },
                 });
             }
@@ -90,12 +89,8 @@ pub fn extract(source: &str) -> Extraction {
             _ => {}
         },
         Step::Leave(node) => {
-            if keys.last().is_some_and(|(id, _)| *id == node.id()) {
-                keys.pop();
-            }
-            if objects.last().is_some_and(|(id, _)| *id == node.id()) {
-                objects.pop();
-            }
+            keys.leave(node);
+            objects.leave(node);
         }
     });
     spans.sort_by_key(|span| span.range.start);
@@ -146,8 +141,8 @@ fn next(node: Node) -> Option<Node> {
     sibling
 }
 
-/// Parse `source` with this thread's JSON parser (shared with [`extract`]);
-/// [`crate::region_evidence`] reads the tree.
+/// Parse `source` with this thread's JSON parser (shared with [`extract`]); the notebook
+/// extractor and [`crate::region_evidence`] read the tree.
 pub(crate) fn parse_tree(source: &str) -> Result<tree_sitter::Tree, super::SyntaxError> {
     parse(&PARSER, grammar, "JSON", source)
 }
@@ -171,25 +166,18 @@ pub(crate) fn unescape(string: Node, source: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::{self, assert_in_bounds, assert_large, n as name};
     use super::*;
     use SpanContext::{Code, Comment};
 
     /// Text, context, key flag and key name of every span; the file must parse cleanly.
     fn spans(source: &str) -> Vec<(&str, SpanContext, bool, Option<String>)> {
-        crate::extract::test_support::rows(source, &extract(source))
+        test_support::rows(source, &extract(source))
     }
 
     /// The text of every span.
     fn texts(source: &str) -> Vec<&str> {
-        extract(source)
-            .spans
-            .iter()
-            .map(|s| &source[s.range.clone()])
-            .collect()
-    }
-
-    fn name(n: &str) -> Option<String> {
-        Some(n.to_owned())
+        test_support::texts(source, &extract(source))
     }
 
     #[test]
@@ -219,7 +207,7 @@ mod tests {
     fn keys_name_the_object_that_holds_them() {
         let source = r#"{"a": {"k": 1}, "b": [{"k": 2}], "k": 3}"#;
         assert_eq!(
-            crate::extract::test_support::keys(source, &extract(source)),
+            test_support::keys(source, &extract(source)),
             [
                 ("a", source.to_string()),
                 ("k", r#"{"k": 1}"#.to_string()),
@@ -428,10 +416,7 @@ mod tests {
 
         let item = r#"{"ModelId": "anthropic.claude-v2", "n": [1, "x"]},"#;
         let large = format!("[{}{{}}]", item.repeat(20_000));
-        let extraction = extract(&large);
-        assert_eq!(extraction.syntax_error, None);
-        assert_eq!(extraction.spans.len(), 80_000);
-        assert!(extraction.spans.is_sorted_by_key(|s| s.range.start));
+        assert_large(&extract(&large), 80_000);
     }
 
     #[test]
@@ -446,13 +431,7 @@ mod tests {
             "/*",
             "//",
         ] {
-            let extraction = extract(input);
-            for span in &extraction.spans {
-                assert!(
-                    input.get(span.range.clone()).is_some(),
-                    "{input:?}: {span:?}"
-                );
-            }
+            assert_in_bounds(input, &extract(input));
         }
     }
 }

@@ -152,21 +152,12 @@ pub fn extract(source: &str) -> Extraction {
 
 /// A [`SpanContext::Prose`] span.
 fn prose_span(range: Range<usize>) -> Span {
-    Span {
-        context: SpanContext::Prose,
-        ..text_span(range)
-    }
+    Span::plain(range, SpanContext::Prose)
 }
 
 /// A [`SpanContext::Text`] span.
 fn text_span(range: Range<usize>) -> Span {
-    Span {
-        range,
-        context: SpanContext::Text,
-        holes: Vec::new(),
-        key: None,
-        key_name: None,
-    }
+    Span::plain(range, SpanContext::Text)
 }
 
 /// Add the spans of a finished code block: its language's spans as documentation, or its
@@ -224,13 +215,7 @@ mod tests {
 
     /// Text and context of every span.
     fn spans(source: &str) -> Vec<(&str, SpanContext)> {
-        let extraction = extract(source);
-        assert_eq!(extraction.syntax_error, None);
-        extraction
-            .spans
-            .iter()
-            .map(|span| (&source[span.range.clone()], span.context))
-            .collect()
+        super::super::test_support::contexts(source, &extract(source))
     }
 
     #[test]

@@ -73,6 +73,19 @@ pub struct Span {
     pub key_name: Option<String>,
 }
 
+impl Span {
+    /// A span of `range` in `context`, with no holes, not a key and without a key name.
+    pub(crate) fn plain(range: Range<usize>, context: SpanContext) -> Span {
+        Span {
+            range,
+            context,
+            holes: Vec::new(),
+            key: None,
+            key_name: None,
+        }
+    }
+}
+
 /// The identity of the mapping that holds a key: two keys belong to the same mapping
 /// exactly when their `Mapping`s are equal.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -313,6 +326,39 @@ pub fn read_document(language: Language, source: &str, focus: Focus) -> Document
     Document { extraction, tree }
 }
 
+/// The holes of a template `text` whose holes start with the byte `marker` (`{` of a format
+/// string, `%` of a printf-style one), as ranges relative to `text`. At each `marker`,
+/// `hole(bytes, i)` gives the length of the hole that starts at byte `i` of `text`, or `None`
+/// when none does; a doubled marker (`{{`, `%%`) is an escaped one and starts no hole. The
+/// scan resumes after each hole, so holes never overlap.
+pub(crate) fn marked_holes(
+    text: &str,
+    marker: u8,
+    hole: impl Fn(&[u8], usize) -> Option<usize>,
+) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut holes = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != marker {
+            i += 1;
+            continue;
+        }
+        if bytes.get(i + 1) == Some(&marker) {
+            i += 2;
+            continue;
+        }
+        match hole(bytes, i) {
+            Some(len) => {
+                holes.push(i..i + len);
+                i += len;
+            }
+            None => i += 1,
+        }
+    }
+    holes
+}
+
 /// 1-based line and character column of byte `offset` in `source`.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(source.len());
@@ -368,5 +414,103 @@ pub(crate) mod test_support {
                 )
             })
             .collect()
+    }
+
+    /// A key name, as expected in [`rows`].
+    pub(crate) fn n(name: &str) -> Option<String> {
+        Some(name.to_owned())
+    }
+
+    /// Text and context of every span of `extraction` (of `source`), which must have parsed
+    /// cleanly.
+    pub(crate) fn contexts<'s>(
+        source: &'s str,
+        extraction: &Extraction,
+    ) -> Vec<(&'s str, SpanContext)> {
+        assert_eq!(extraction.syntax_error, None, "{source:?}");
+        extraction
+            .spans
+            .iter()
+            .map(|span| (&source[span.range.clone()], span.context))
+            .collect()
+    }
+
+    /// The text of every span of `extraction` (of `source`).
+    pub(crate) fn texts<'s>(source: &'s str, extraction: &Extraction) -> Vec<&'s str> {
+        extraction
+            .spans
+            .iter()
+            .map(|span| &source[span.range.clone()])
+            .collect()
+    }
+
+    /// The text of every span of `extraction` (of `source`), with whether it is a key.
+    pub(crate) fn key_flags<'s>(source: &'s str, extraction: &Extraction) -> Vec<(&'s str, bool)> {
+        extraction
+            .spans
+            .iter()
+            .map(|span| (&source[span.range.clone()], span.key.is_some()))
+            .collect()
+    }
+
+    /// The text of every span of `extraction` (of `source`), with the text of its holes.
+    pub(crate) fn texts_and_holes<'s>(
+        source: &'s str,
+        extraction: &Extraction,
+    ) -> Vec<(&'s str, Vec<&'s str>)> {
+        texts(source, extraction)
+            .into_iter()
+            .zip(holes(source, extraction))
+            .collect()
+    }
+
+    /// The text of every span's holes in `extraction` (of `source`), in span order.
+    pub(crate) fn holes<'s>(source: &'s str, extraction: &Extraction) -> Vec<Vec<&'s str>> {
+        extraction
+            .spans
+            .iter()
+            .map(|span| span.holes.iter().map(|h| &source[h.clone()]).collect())
+            .collect()
+    }
+
+    /// Check that every span of `extraction` after the first lies inside a hole of the
+    /// first (strings nested in the interpolations of one template).
+    pub(crate) fn assert_inside_holes_of_first(extraction: &Extraction) {
+        let outer = &extraction.spans[0];
+        for inner in &extraction.spans[1..] {
+            assert!(
+                outer
+                    .holes
+                    .iter()
+                    .any(|hole| hole.start <= inner.range.start && inner.range.end <= hole.end),
+                "{inner:?} is not inside a hole of {outer:?}"
+            );
+        }
+    }
+
+    /// Whether one of the spans of `extraction` (of `source`) is exactly `text`.
+    pub(crate) fn has_span(source: &str, extraction: &Extraction, text: &str) -> bool {
+        extraction
+            .spans
+            .iter()
+            .any(|s| &source[s.range.clone()] == text)
+    }
+
+    /// Check the extraction of a large generated file: no syntax error, and `count` spans
+    /// in order.
+    pub(crate) fn assert_large(extraction: &Extraction, count: usize) {
+        assert_eq!(extraction.syntax_error, None);
+        assert_eq!(extraction.spans.len(), count);
+        assert!(extraction.spans.is_sorted_by_key(|s| s.range.start));
+    }
+
+    /// Check that every span of `extraction` lies in `input`, however odd the input.
+    pub(crate) fn assert_in_bounds(input: &str, extraction: &Extraction) {
+        for span in &extraction.spans {
+            assert!(
+                input.get(span.range.clone()).is_some(),
+                "{input:?}: {span:?}"
+            );
+        }
     }
 }

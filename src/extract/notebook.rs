@@ -44,25 +44,13 @@
 //! with JSON's optional `\/` escape is found only as the bare ID after it. nbformat writes
 //! neither.
 
-use std::cell::RefCell;
 use std::ops::Range;
 
-use tree_sitter::{Language, Node, Parser};
+use tree_sitter::Node;
 
 use super::mapped::MappedText;
-use super::treesitter::{failed, first_syntax_error, for_each_node, parse};
+use super::treesitter::{failed, first_syntax_error, for_each_node};
 use super::{Extraction, Span, SpanContext};
-
-thread_local! {
-    /// This thread's JSON parser, created on first use (see the Python extractor for why
-    /// parsers are per thread).
-    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
-}
-
-/// The JSON grammar.
-fn grammar() -> Language {
-    tree_sitter_json::LANGUAGE.into()
-}
 
 /// Extract the spans of a notebook: code cells through the Python extractor, outputs and
 /// Markdown/raw cells as text.
@@ -70,7 +58,7 @@ fn grammar() -> Language {
 /// Spans are sorted by start. Never panics: JSON that does not parse cleanly still yields
 /// the cells tree-sitter recovered, with `syntax_error` set.
 pub fn extract(source: &str) -> Extraction {
-    let tree = match parse(&PARSER, grammar, "JSON", source) {
+    let tree = match super::json::parse_tree(source) {
         Ok(tree) => tree,
         Err(error) => return failed(source, error),
     };
@@ -219,13 +207,7 @@ fn source_strings(value: Node) -> Vec<Node> {
 
 /// A [`SpanContext::Text`] span.
 fn text_span(range: Range<usize>) -> Span {
-    Span {
-        range,
-        context: SpanContext::Text,
-        holes: Vec::new(),
-        key: None,
-        key_name: None,
-    }
+    Span::plain(range, SpanContext::Text)
 }
 
 /// Add the spans of one cell.
@@ -470,13 +452,7 @@ fn magic_spans(line: &str, at: usize) -> Vec<Span> {
         } else if PYTHON_LINE_MAGICS.contains(&name) {
             (super::python::extract(argument).spans, offset)
         } else {
-            let comment = Span {
-                range: 0..body.len(),
-                context: SpanContext::Comment,
-                holes: Vec::new(),
-                key: None,
-                key_name: None,
-            };
+            let comment = Span::plain(0..body.len(), SpanContext::Comment);
             (vec![comment], indent)
         }
     };
@@ -493,13 +469,7 @@ mod tests {
 
     /// Text and context of every span of a notebook that must parse.
     fn spans(source: &str) -> Vec<(&str, SpanContext)> {
-        let extraction = extract(source);
-        assert_eq!(extraction.syntax_error, None, "{source}");
-        extraction
-            .spans
-            .iter()
-            .map(|span| (&source[span.range.clone()], span.context))
-            .collect()
+        super::super::test_support::contexts(source, &extract(source))
     }
 
     /// A notebook with these cells (JSON objects), in nbformat's layout.
@@ -535,14 +505,7 @@ mod tests {
             r##"{"cell_type": "code", "source": "x = f\"{d['k']}\u00e9 anthropic.claude-v2\"\ny = 'a\tb'"}"##,
         ]);
         let extraction = extract(&source);
-        let found: Vec<_> = extraction
-            .spans
-            .iter()
-            .map(|span| {
-                let holes: Vec<_> = span.holes.iter().map(|h| &source[h.clone()]).collect();
-                (&source[span.range.clone()], holes)
-            })
-            .collect();
+        let found = super::super::test_support::texts_and_holes(&source, &extraction);
         assert_eq!(
             found,
             [
@@ -667,11 +630,7 @@ mod tests {
         let source = "{\r\n \"cells\": [\r\n  {\"cell_type\": \"code\", \"source\": [\"# Größe \\ud83d\\ude80\\r\\n\", \"x = 'anthropic.claude-v2'\"]}\r\n ]\r\n}\r\n";
         let extraction = extract(source);
         assert_eq!(extraction.syntax_error, None);
-        let texts: Vec<_> = extraction
-            .spans
-            .iter()
-            .map(|span| &source[span.range.clone()])
-            .collect();
+        let texts = super::super::test_support::texts(source, &extraction);
         assert_eq!(texts, ["# Größe \\ud83d\\ude80", "anthropic.claude-v2"]);
         let start = source.find("anthropic").unwrap();
         assert_eq!(extraction.spans[1].range, start..start + 19);
@@ -711,12 +670,7 @@ mod tests {
             "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\"!\"]}]}",
             "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\"%%writefile\\n\"]}]}",
         ] {
-            for span in extract(input).spans {
-                assert!(
-                    input.get(span.range.clone()).is_some(),
-                    "{input:?}: {span:?}"
-                );
-            }
+            super::super::test_support::assert_in_bounds(input, &extract(input));
         }
     }
 }

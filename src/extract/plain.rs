@@ -9,13 +9,7 @@ use super::{Extraction, Span, SpanContext};
 /// The whole file as one text span.
 pub fn extract(source: &str) -> Extraction {
     Extraction {
-        spans: vec![Span {
-            range: 0..source.len(),
-            context: SpanContext::Text,
-            holes: Vec::new(),
-            key: None,
-            key_name: None,
-        }],
+        spans: vec![Span::plain(0..source.len(), SpanContext::Text)],
         syntax_error: None,
     }
 }

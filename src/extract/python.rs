@@ -17,9 +17,10 @@ use std::ops::Range;
 use tree_sitter::{Language, Node, Parser};
 
 use super::treesitter::{
-    KindSet, comment_span, failed, finish, for_each_node_with_ancestors, key_of, node_text, parse,
+    KindSet, comment_span, failed, finish, for_each_node_with_ancestors, key_of, named_children,
+    node_text, parse,
 };
-use super::{Extraction, Focus, Span, SpanContext};
+use super::{Extraction, Focus, Span, SpanContext, marked_holes};
 
 thread_local! {
     /// This thread's Python parser, created on first use.
@@ -179,18 +180,7 @@ fn template_of(string: Node, ancestors: &[Node], source: &str) -> Option<Templat
 /// field name with an optional `!conversion` and `:spec` (which may hold nested fields), `}`.
 /// `{{` and `}}` are escaped braces; a `{` without its `}` on the same line is text.
 fn format_fields(text: &str) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
-    let mut fields = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'{' {
-            i += 1;
-            continue;
-        }
-        if bytes.get(i + 1) == Some(&b'{') {
-            i += 2;
-            continue;
-        }
+    marked_holes(text, b'{', |bytes, i| {
         let mut depth = 0usize;
         let close = bytes[i..].iter().position(|&b| {
             match b {
@@ -200,42 +190,20 @@ fn format_fields(text: &str) -> Vec<Range<usize>> {
             }
             depth == 0 || matches!(b, b'\n' | b'\r')
         });
-        match close.filter(|&len| bytes[i + len] == b'}') {
-            Some(len) => {
-                fields.push(i..i + len + 1);
-                i += len + 1;
-            }
-            None => i += 1,
-        }
-    }
-    fields
+        close
+            .filter(|&len| bytes[i + len] == b'}')
+            .map(|len| len + 1)
+    })
 }
 
 /// Ranges (relative to `text`) of the conversion specifiers of a `%` template: `%`, an
 /// optional `(name)`, flags, width, precision, length modifier and the conversion type
 /// (`%s`, `%(geo)s`, `%-10.3f`). `%%` is an escaped percent sign.
 fn percent_conversions(text: &str) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
-    let mut conversions = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'%' {
-            i += 1;
-            continue;
-        }
-        if bytes.get(i + 1) == Some(&b'%') {
-            i += 2;
-            continue;
-        }
+    marked_holes(text, b'%', |bytes, i| {
         let mut j = i + 1;
         if bytes.get(j) == Some(&b'(') {
-            match bytes[j..].iter().position(|&b| b == b')') {
-                Some(len) => j += len + 1,
-                None => {
-                    i += 1;
-                    continue;
-                }
-            }
+            j += bytes[j..].iter().position(|&b| b == b')')? + 1;
         }
         let skip = |j: &mut usize, allowed: &dyn Fn(u8) -> bool| {
             while bytes.get(*j).copied().is_some_and(allowed) {
@@ -249,17 +217,11 @@ fn percent_conversions(text: &str) -> Vec<Range<usize>> {
             skip(&mut j, &|b| b.is_ascii_digit() || b == b'*');
         }
         skip(&mut j, &|b| b"hlL".contains(&b));
-        if bytes
+        bytes
             .get(j)
             .is_some_and(|b| b"diouxXeEfFgGcrsab".contains(b))
-        {
-            conversions.push(i..j + 1);
-            i = j + 1;
-        } else {
-            i += 1;
-        }
-    }
-    conversions
+            .then(|| j + 1 - i)
+    })
 }
 
 /// The contents of a `string` node and its interpolations.
@@ -339,38 +301,22 @@ fn is_first_statement_of_body(statement: Node, ancestors: &[Node]) -> bool {
     is_body && previous.is_none()
 }
 
-/// The named children of `node`, leaving out extras (comments).
-fn named_children(node: Node) -> Vec<Node> {
-    node.named_children(&mut node.walk())
-        .filter(|child| !child.is_extra())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::{self, assert_in_bounds, assert_large, has_span};
     use super::super::treesitter::parsers_created;
     use super::*;
     use SpanContext::{Code, Comment, Docstring};
 
-    /// The text and context of every span, in order.
+    /// The text and context of every span, in order; the file must parse cleanly.
     fn spans(source: &str) -> Vec<(&str, SpanContext)> {
-        let extraction = extract(source);
-        assert_eq!(extraction.syntax_error, None, "{source:?}");
-        extraction
-            .spans
-            .iter()
-            .map(|span| (&source[span.range.clone()], span.context))
-            .collect()
+        test_support::contexts(source, &extract(source))
     }
 
     #[test]
     fn dict_keys_are_marked() {
         let source = "d = {'k': 'v', \"k2\": ['x'], **rest}\ns = {'a', 'b'}\n";
-        let keys: Vec<(&str, bool)> = extract(source)
-            .spans
-            .iter()
-            .map(|span| (&source[span.range.clone()], span.key.is_some()))
-            .collect();
+        let keys = test_support::key_flags(source, &extract(source));
         assert_eq!(
             keys,
             [
@@ -388,7 +334,7 @@ mod tests {
     fn keys_name_the_dict_that_holds_them() {
         let source = "a = {'k': 1}\nb = {'k': {'k': 2}}\n";
         assert_eq!(
-            super::super::test_support::keys(source, &extract(source)),
+            test_support::keys(source, &extract(source)),
             [
                 ("k", "{'k': 1}".to_string()),
                 ("k", "{'k': {'k': 2}}".to_string()),
@@ -399,11 +345,7 @@ mod tests {
 
     /// The text of every span's holes, in order.
     fn holes(source: &str) -> Vec<Vec<&str>> {
-        extract(source)
-            .spans
-            .iter()
-            .map(|span| span.holes.iter().map(|h| &source[h.clone()]).collect())
-            .collect()
+        test_support::holes(source, &extract(source))
     }
 
     #[test]
@@ -498,11 +440,7 @@ mod tests {
     fn strings_nested_in_holes_are_spans_too() {
         let source = "s = f\"{d['anthropic.claude-v2']}:{f'{m}'}\"";
         let extraction = extract(source);
-        let texts: Vec<_> = extraction
-            .spans
-            .iter()
-            .map(|span| &source[span.range.clone()])
-            .collect();
+        let texts = test_support::texts(source, &extraction);
         assert_eq!(
             texts,
             [
@@ -511,16 +449,7 @@ mod tests {
                 "{m}"
             ]
         );
-        let outer = &extraction.spans[0];
-        for inner in &extraction.spans[1..] {
-            assert!(
-                outer
-                    .holes
-                    .iter()
-                    .any(|hole| hole.start <= inner.range.start && inner.range.end <= hole.end),
-                "{inner:?} is not inside a hole of {outer:?}"
-            );
-        }
+        test_support::assert_inside_holes_of_first(&extraction);
         assert_eq!(holes(source)[2], ["{m}"]);
     }
 
@@ -643,14 +572,10 @@ def f(): "One-line doc."
     fn syntax_error_is_reported_with_spans() {
         let source = "ok = 'anthropic.claude-v2'\ndef f(:\n    return 'x'\n";
         let extraction = extract(source);
-        let error = extraction.syntax_error.expect("syntax error");
+        let error = extraction.syntax_error.as_ref().expect("syntax error");
         assert_eq!((error.line, error.column), (2, 7));
         assert_eq!(error.message, "missing `)`");
-        let texts: Vec<_> = extraction
-            .spans
-            .iter()
-            .map(|span| &source[span.range.clone()])
-            .collect();
+        let texts = test_support::texts(source, &extraction);
         assert_eq!(texts, ["anthropic.claude-v2", "x"]);
     }
 
@@ -723,32 +648,17 @@ def f(): "One-line doc."
             "class A:\n\tdef f(self):\n  'mixed'\n",
         ];
         for input in inputs {
-            let extraction = extract(input);
-            for span in &extraction.spans {
-                assert!(
-                    input.get(span.range.clone()).is_some(),
-                    "{input:?}: {span:?}"
-                );
-            }
+            assert_in_bounds(input, &extract(input));
         }
     }
 
     #[test]
     fn deeply_nested_and_large_input() {
         let deep = format!("x = {}'deep'{}\n", "[".repeat(20_000), "]".repeat(20_000));
-        let extraction = extract(&deep);
-        assert!(
-            extraction
-                .spans
-                .iter()
-                .any(|s| &deep[s.range.clone()] == "deep")
-        );
+        assert!(has_span(&deep, &extract(&deep), "deep"));
 
         let line = "m = f'anthropic.claude-{v}'  # c\n";
         let large = line.repeat(50_000);
-        let extraction = extract(&large);
-        assert_eq!(extraction.syntax_error, None);
-        assert_eq!(extraction.spans.len(), 100_000);
-        assert!(extraction.spans.is_sorted_by_key(|s| s.range.start));
+        assert_large(&extract(&large), 100_000);
     }
 }

@@ -33,7 +33,7 @@ use std::str::FromStr;
 
 use proc_macro2::{Delimiter, LineColumn, TokenStream, TokenTree};
 
-use super::{Extraction, Span, SpanContext, SyntaxError, line_col};
+use super::{Extraction, Span, SpanContext, SyntaxError, line_col, marked_holes};
 
 /// Stack size of the thread that extracts one file (see [`extract`]).
 ///
@@ -388,13 +388,7 @@ impl<'a> Walk<'a> {
     }
 
     fn push(&mut self, range: Range<usize>, context: SpanContext) {
-        self.spans.push(Span {
-            range,
-            context,
-            holes: Vec::new(),
-            key: None,
-            key_name: None,
-        });
+        self.spans.push(Span::plain(range, context));
     }
 
     /// The spans sorted by start, without overlaps.
@@ -472,30 +466,13 @@ impl<'a> BytePositions<'a> {
 /// and format spec + `}`. `{{` and `}}` are escapes, and braces around anything else (JSON
 /// such as `{"modelId": …}`) are not placeholders.
 fn format_placeholders(text: &str) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
-    let mut holes = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'{' {
-            i += 1;
-            continue;
-        }
-        if bytes.get(i + 1) == Some(&b'{') {
-            i += 2;
-            continue;
-        }
+    marked_holes(text, b'{', |bytes, i| {
         let inner = bytes[i + 1..]
             .iter()
             .take_while(|&&b| b.is_ascii_alphanumeric() || b"_:.?#<>^+-$ ".contains(&b))
             .count();
-        if bytes.get(i + 1 + inner) == Some(&b'}') {
-            holes.push(i..i + inner + 2);
-            i += inner + 2;
-        } else {
-            i += 1;
-        }
-    }
-    holes
+        (bytes.get(i + 1 + inner) == Some(&b'}')).then_some(inner + 2)
+    })
 }
 
 fn line_comment_end(text: &[u8]) -> Option<usize> {

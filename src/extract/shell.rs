@@ -463,11 +463,7 @@ mod tests {
 
     /// The holes of every span, as text.
     fn holes(source: &str) -> Vec<Vec<&str>> {
-        extract(source)
-            .spans
-            .iter()
-            .map(|span| span.holes.iter().map(|h| &source[h.clone()]).collect())
-            .collect()
+        super::super::test_support::holes(source, &extract(source))
     }
 
     fn s(
@@ -646,11 +642,8 @@ mod tests {
             "\0", "'", "$'", "\"$(", "<<EOF", "${", "`", "\r", "a=(", "\\",
         ] {
             for extraction in [extract(input), extract_dotenv(input)] {
+                super::super::test_support::assert_in_bounds(input, &extraction);
                 for span in &extraction.spans {
-                    assert!(
-                        input.get(span.range.clone()).is_some(),
-                        "{input:?}: {span:?}"
-                    );
                     for hole in &span.holes {
                         assert!(span.range.start <= hole.start && hole.end <= span.range.end);
                     }

@@ -146,13 +146,7 @@ fn spans(source: &str, input: toml_parser::Source, events: &[Event]) -> Vec<Span
             EventKind::ArrayClose if names.len() > 1 => {
                 names.pop();
             }
-            EventKind::Comment => spans.push(Span {
-                range,
-                context: SpanContext::Comment,
-                holes: Vec::new(),
-                key: None,
-                key_name: None,
-            }),
+            EventKind::Comment => spans.push(Span::plain(range, SpanContext::Comment)),
             _ => {}
         }
     }
@@ -200,11 +194,9 @@ fn string_span(
         range.end
     };
     Span {
-        range: start..end.max(start),
-        context: SpanContext::Code,
-        holes: Vec::new(),
         key,
         key_name,
+        ..Span::plain(start..end.max(start), SpanContext::Code)
     }
 }
 
@@ -232,6 +224,7 @@ fn first_error(source: &str) -> Option<SyntaxError> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::{self, assert_in_bounds, assert_large, n};
     use super::*;
     use SpanContext::{Code, Comment};
 
@@ -253,12 +246,7 @@ mod tests {
 
     /// Text, context, key flag and key name of every span; the file must be valid.
     fn spans(source: &str) -> Vec<(&str, SpanContext, bool, Option<String>)> {
-        crate::extract::test_support::rows(source, &extract(source))
-    }
-
-    /// A key name, as expected in [`spans`].
-    fn n(name: &str) -> Option<String> {
-        Some(name.to_owned())
+        test_support::rows(source, &extract(source))
     }
 
     #[test]
@@ -267,8 +255,7 @@ mod tests {
                       [models.\"k\"]\n[[runs]]\n\"k\" = 5\n[[runs]]\n\"k\" = 6\n[runs.\"k\"]\n";
         let runs = |n: usize| source.match_indices("[[runs]]").nth(n).unwrap().0;
         let inline = source.find('{').unwrap();
-        let keys: Vec<(&str, String)> =
-            crate::extract::test_support::keys(source, &extract(source));
+        let keys: Vec<(&str, String)> = test_support::keys(source, &extract(source));
         assert_eq!(
             keys,
             [
@@ -457,10 +444,7 @@ mod tests {
         let large = (0..50_000)
             .map(|i| format!("k{i} = \"anthropic.claude-v2\" # c\n"))
             .collect::<String>();
-        let extraction = extract(&large);
-        assert_eq!(extraction.syntax_error, None);
-        assert_eq!(extraction.spans.len(), 100_000);
-        assert!(extraction.spans.is_sorted_by_key(|s| s.range.start));
+        assert_large(&extract(&large), 100_000);
     }
 
     #[test]
@@ -477,13 +461,7 @@ mod tests {
             "\0",
             "a = '\u{2028}'",
         ] {
-            let extraction = extract(input);
-            for span in &extraction.spans {
-                assert!(
-                    input.get(span.range.clone()).is_some(),
-                    "{input:?}: {span:?}"
-                );
-            }
+            assert_in_bounds(input, &extract(input));
         }
     }
 }

@@ -17,13 +17,7 @@ pub(crate) type ParserSlot = LocalKey<RefCell<Option<Parser>>>;
 /// makes every rewrite in it review.
 pub(crate) fn failed(source: &str, error: SyntaxError) -> Extraction {
     Extraction {
-        spans: vec![Span {
-            range: 0..source.len(),
-            context: SpanContext::Code,
-            holes: Vec::new(),
-            key: None,
-            key_name: None,
-        }],
+        spans: vec![Span::plain(0..source.len(), SpanContext::Code)],
         syntax_error: Some(error),
     }
 }
@@ -329,6 +323,77 @@ pub(crate) fn walk<'tree>(root: Node<'tree>, mut visit: impl FnMut(Step<'tree>))
     }
 }
 
+/// Values that belong to the nodes enclosing the current node of a [`walk`], innermost
+/// last: each is recorded when its node is entered and dropped when that node is left, so
+/// that a walk keeps what surrounds a node (the key a value belongs to, the object that holds
+/// a key, the scope a binding is visible in) without asking for parents.
+#[derive(Debug)]
+pub(crate) struct Enclosing<T>(Vec<(usize, T)>);
+
+impl<T> Default for Enclosing<T> {
+    fn default() -> Self {
+        Enclosing(Vec::new())
+    }
+}
+
+impl<T> Enclosing<T> {
+    /// Record `value` for `node`, which is being entered.
+    pub(crate) fn push(&mut self, node: Node, value: T) {
+        self.0.push((node.id(), value));
+    }
+
+    /// Drop what was recorded for `node`, which is being left ([`Step::Leave`]).
+    pub(crate) fn leave(&mut self, node: Node) {
+        while self.0.last().is_some_and(|(id, _)| *id == node.id()) {
+            self.0.pop();
+        }
+    }
+
+    /// The innermost value.
+    pub(crate) fn innermost(&self) -> Option<&T> {
+        self.0.last().map(|(_, value)| value)
+    }
+
+    /// The innermost value for which `test` holds.
+    pub(crate) fn innermost_where(&self, test: impl Fn(&T) -> bool) -> Option<&T> {
+        self.0
+            .iter()
+            .rev()
+            .map(|(_, value)| value)
+            .find(|value| test(value))
+    }
+}
+
+/// What a node around a string is, for the extractors of formats whose entries have names
+/// and keys (HCL, YAML): kept in an [`Enclosing`] while walking.
+pub(crate) enum Frame {
+    /// An entry (an attribute, an object element, a mapping pair) with its name when it
+    /// has a simple one: a string inside is a value of that name.
+    Named(Option<String>),
+    /// The key of an entry: a string inside is a key.
+    Key,
+}
+
+/// The `key` and `key_name` of a string whose innermost frame is `frame`: a key of the
+/// mapping that `mapping()` gives, a value with its entry's name, or neither.
+pub(crate) fn key_and_name(
+    frame: Option<&Frame>,
+    mapping: impl FnOnce() -> Option<Mapping>,
+) -> (Option<Mapping>, Option<String>) {
+    match frame {
+        Some(Frame::Key) => (mapping(), None),
+        Some(Frame::Named(name)) => (None, name.clone()),
+        None => (None, None),
+    }
+}
+
+/// The named children of `node`, leaving out extras (comments).
+pub(crate) fn named_children(node: Node) -> Vec<Node> {
+    node.named_children(&mut node.walk())
+        .filter(|child| !child.is_extra())
+        .collect()
+}
+
 /// The contents of a quoted node: the bytes between its first child and its last child
 /// when those are the anonymous tokens `open` and `close` (a missing closing token has no
 /// width, so an unterminated literal runs to the node's end).
@@ -357,13 +422,7 @@ pub(crate) fn comment_span(comment: Node, context: SpanContext, source: &str) ->
     let mut range = comment.byte_range();
     let text = node_text(comment, source);
     range.end -= text.len() - text.trim_end_matches('\r').len();
-    Span {
-        range,
-        context,
-        holes: Vec::new(),
-        key: None,
-        key_name: None,
-    }
+    Span::plain(range, context)
 }
 
 /// The source text of `node` (empty, rather than a panic, should tree-sitter ever

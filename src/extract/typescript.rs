@@ -221,6 +221,7 @@ fn comment_context(comment: Node, source: &str) -> SpanContext {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::{self, assert_in_bounds, assert_large, has_span};
     use super::super::treesitter::parsers_created;
     use super::*;
     use Dialect::{JavaScript, Tsx, TypeScript};
@@ -232,22 +233,14 @@ mod tests {
     fn spans(source: &str, dialect: Dialect) -> Vec<(&str, SpanContext)> {
         let extraction = extract(source, dialect);
         assert_eq!(extraction.syntax_error, None, "{dialect:?}: {source:?}");
-        extraction
-            .spans
-            .iter()
-            .map(|span| (&source[span.range.clone()], span.context))
-            .collect()
+        test_support::contexts(source, &extraction)
     }
 
     #[test]
     fn object_keys_are_marked() {
         let source = "const o = { 'k': 'v', \"k2\": `t`, plain: 'p' };\n";
         for dialect in ALL {
-            let keys: Vec<(&str, bool)> = extract(source, dialect)
-                .spans
-                .iter()
-                .map(|span| (&source[span.range.clone()], span.key.is_some()))
-                .collect();
+            let keys = test_support::key_flags(source, &extract(source, dialect));
             assert_eq!(
                 keys,
                 [
@@ -266,7 +259,7 @@ mod tests {
         let source = "const a = { 'k': 1 };\nconst b = { 'k': { \"k\": `t` } };\n";
         for dialect in ALL {
             assert_eq!(
-                super::super::test_support::keys(source, &extract(source, dialect)),
+                test_support::keys(source, &extract(source, dialect)),
                 [
                     ("k", "{ 'k': 1 }".to_string()),
                     ("k", "{ 'k': { \"k\": `t` } }".to_string()),
@@ -288,11 +281,7 @@ mod tests {
 
     /// The text of every span's holes, in order.
     fn holes(source: &str, dialect: Dialect) -> Vec<Vec<&str>> {
-        extract(source, dialect)
-            .spans
-            .iter()
-            .map(|span| span.holes.iter().map(|h| &source[h.clone()]).collect())
-            .collect()
+        test_support::holes(source, &extract(source, dialect))
     }
 
     #[test]
@@ -339,11 +328,7 @@ mod tests {
         let source = "const s = `a${f(\"anthropic.claude-v2\")}b${`in${'q'}`}`;\n";
         for dialect in ALL {
             let extraction = extract(source, dialect);
-            let texts: Vec<_> = extraction
-                .spans
-                .iter()
-                .map(|span| &source[span.range.clone()])
-                .collect();
+            let texts = test_support::texts(source, &extraction);
             assert_eq!(
                 texts,
                 [
@@ -353,16 +338,7 @@ mod tests {
                     "q",
                 ]
             );
-            let outer = &extraction.spans[0];
-            for inner in &extraction.spans[1..] {
-                assert!(
-                    outer
-                        .holes
-                        .iter()
-                        .any(|h| h.start <= inner.range.start && inner.range.end <= h.end),
-                    "{inner:?} is not inside a hole of {outer:?}"
-                );
-            }
+            test_support::assert_inside_holes_of_first(&extraction);
             assert_eq!(holes(source, dialect)[2], ["${'q'}"]);
         }
     }
@@ -481,14 +457,10 @@ mod tests {
         let source = "const a = 'anthropic.claude-v2';\nif (x { f('y'); }\n";
         for dialect in ALL {
             let extraction = extract(source, dialect);
-            let error = extraction.syntax_error.expect("syntax error");
+            let error = extraction.syntax_error.as_ref().expect("syntax error");
             assert_eq!((error.line, error.column), (2, 6), "{dialect:?}");
             assert_eq!(error.message, "missing `)`");
-            let texts: Vec<_> = extraction
-                .spans
-                .iter()
-                .map(|span| &source[span.range.clone()])
-                .collect();
+            let texts = test_support::texts(source, &extraction);
             assert_eq!(texts, ["anthropic.claude-v2", "y"]);
         }
     }
@@ -577,13 +549,7 @@ mod tests {
         ];
         for input in inputs {
             for dialect in ALL {
-                let extraction = extract(input, dialect);
-                for span in &extraction.spans {
-                    assert!(
-                        input.get(span.range.clone()).is_some(),
-                        "{input:?}: {span:?}"
-                    );
-                }
+                assert_in_bounds(input, &extract(input, dialect));
             }
         }
     }
@@ -591,19 +557,10 @@ mod tests {
     #[test]
     fn deeply_nested_and_large_input() {
         let deep = format!("x = {}'deep'{};\n", "[".repeat(20_000), "]".repeat(20_000));
-        let extraction = extract(&deep, TypeScript);
-        assert!(
-            extraction
-                .spans
-                .iter()
-                .any(|s| &deep[s.range.clone()] == "deep")
-        );
+        assert!(has_span(&deep, &extract(&deep, TypeScript), "deep"));
 
         let line = "const m = `anthropic.claude-${v}`; // c\n";
         let large = line.repeat(50_000);
-        let extraction = extract(&large, JavaScript);
-        assert_eq!(extraction.syntax_error, None);
-        assert_eq!(extraction.spans.len(), 100_000);
-        assert!(extraction.spans.is_sorted_by_key(|s| s.range.start));
+        assert_large(&extract(&large, JavaScript), 100_000);
     }
 }

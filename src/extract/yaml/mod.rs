@@ -43,7 +43,8 @@ use std::ops::Range;
 use tree_sitter::{Language, Node, Parser};
 
 use super::treesitter::{
-    Step, between_delimiters, comment_span, failed, finish, node_text, parse, walk,
+    Enclosing, Frame, Step, between_delimiters, comment_span, failed, finish, key_and_name,
+    node_text, parse, walk,
 };
 use super::{Extraction, Mapping, Span, SpanContext};
 
@@ -51,14 +52,6 @@ thread_local! {
     /// This thread's YAML parser, created on first use and reused for every file the
     /// thread reads (see the Python extractor for why parsers are per thread).
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
-}
-
-/// What a node being walked is, for the scalars inside it.
-enum Frame {
-    /// A mapping entry, with its key as text when the key is a scalar.
-    Pair(Option<String>),
-    /// The key of a mapping entry.
-    Key,
 }
 
 mod strict;
@@ -96,24 +89,25 @@ fn tree_sitter_extract(source: &str) -> Extraction {
     };
     let root = tree.root_node();
     let mut spans = Vec::new();
-    let mut frames: Vec<(usize, Frame)> = Vec::new();
-    // The collections enclosing the current node, innermost last: (node id, byte range,
-    // whether it is a mapping rather than a flow sequence).
-    let mut collections: Vec<(usize, Range<usize>, bool)> = Vec::new();
+    // Mapping entries (named by their key, when it is a scalar), and keys.
+    let mut frames: Enclosing<Frame> = Enclosing::default();
+    // The collections enclosing the current node: (byte range, whether it is a mapping
+    // rather than a flow sequence).
+    let mut collections: Enclosing<(Range<usize>, bool)> = Enclosing::default();
     walk(root, |step| match step {
         Step::Enter { node, field } => {
             let kind = node.kind();
             if field == Some("key") {
-                frames.push((node.id(), Frame::Key));
+                frames.push(node, Frame::Key);
             }
             match kind {
                 "block_mapping" | "flow_mapping" => {
-                    collections.push((node.id(), node.byte_range(), true));
+                    collections.push(node, (node.byte_range(), true))
                 }
-                "flow_sequence" => collections.push((node.id(), node.byte_range(), false)),
+                "flow_sequence" => collections.push(node, (node.byte_range(), false)),
                 // `[k: v]`: a pair directly in a flow sequence is a one-entry mapping.
-                "flow_pair" if collections.last().is_some_and(|(_, _, mapping)| !mapping) => {
-                    collections.push((node.id(), node.byte_range(), true));
+                "flow_pair" if collections.innermost().is_some_and(|(_, mapping)| !mapping) => {
+                    collections.push(node, (node.byte_range(), true));
                 }
                 _ => {}
             }
@@ -121,35 +115,22 @@ fn tree_sitter_extract(source: &str) -> Extraction {
                 let key = node
                     .child_by_field_name("key")
                     .and_then(|key| key_text(key, source));
-                frames.push((node.id(), Frame::Pair(key)));
+                frames.push(node, Frame::Named(key));
             } else if kind == "comment" {
                 spans.push(comment_span(node, SpanContext::Comment, source));
             } else if let Some(range) = scalar_contents(node, source) {
-                let (key, key_name) = match frames.last() {
-                    Some((_, Frame::Key)) => {
-                        let mapping = collections
-                            .iter()
-                            .rev()
-                            .find(|(_, _, mapping)| *mapping)
-                            .map_or(0..source.len(), |(_, range, _)| range.clone());
-                        (Some(Mapping::At(mapping)), None)
-                    }
-                    Some((_, Frame::Pair(name))) => (None, name.clone()),
-                    None => (None, None),
-                };
+                let (key, key_name) = key_and_name(frames.innermost(), || {
+                    let mapping = collections
+                        .innermost_where(|(_, mapping)| *mapping)
+                        .map_or(0..source.len(), |(range, _)| range.clone());
+                    Some(Mapping::At(mapping))
+                });
                 push_with_defaults(&mut spans, source, range, key, key_name);
             }
         }
         Step::Leave(node) => {
-            while frames.last().is_some_and(|(id, _)| *id == node.id()) {
-                frames.pop();
-            }
-            if collections
-                .last()
-                .is_some_and(|(id, _, _)| *id == node.id())
-            {
-                collections.pop();
-            }
+            frames.leave(node);
+            collections.leave(node);
         }
     });
     finish(spans, root, source)
@@ -390,32 +371,24 @@ fn unescape_double_quoted(raw: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::{self, assert_in_bounds, assert_large, has_span, n};
     use super::*;
     use SpanContext::{Code, Comment};
 
     /// Text, context, key flag and key name of every span; the file must parse cleanly.
     fn spans(source: &str) -> Vec<(&str, SpanContext, bool, Option<String>)> {
-        crate::extract::test_support::rows(source, &extract(source))
-    }
-
-    /// A key name, as expected in [`spans`].
-    fn n(name: &str) -> Option<String> {
-        Some(name.to_owned())
+        test_support::rows(source, &extract(source))
     }
 
     /// The text of every span's holes, in span order.
     fn holes(source: &str) -> Vec<Vec<&str>> {
-        extract(source)
-            .spans
-            .iter()
-            .map(|s| s.holes.iter().map(|h| &source[h.clone()]).collect())
-            .collect()
+        test_support::holes(source, &extract(source))
     }
 
     #[test]
     fn keys_name_the_mapping_that_holds_them() {
         let source = "a:\n  k: 1\nb:\n  k: {k: 2}\nc: [k: 3, {k: 4}]\n";
-        let keys = crate::extract::test_support::keys(source, &extract(source));
+        let keys = test_support::keys(source, &extract(source));
         let texts: Vec<(&str, &str)> = keys.iter().map(|(k, m)| (*k, m.trim_end())).collect();
         assert_eq!(
             texts,
@@ -536,11 +509,7 @@ mod tests {
     fn github_expressions_are_one_hole_with_their_strings_as_spans() {
         let source = "run: echo ${{ inputs.model || 'anthropic.claude-v2' }} ${unclosed\nx: ${{ format('{0}''s', 'a') }}\n";
         let extraction = extract(source);
-        let texts: Vec<&str> = extraction
-            .spans
-            .iter()
-            .map(|s| &source[s.range.clone()])
-            .collect();
+        let texts = test_support::texts(source, &extraction);
         assert_eq!(
             texts,
             [
@@ -719,19 +688,10 @@ mod tests {
     #[test]
     fn deeply_nested_and_large_input() {
         let deep = format!("{}deep{}", "[".repeat(5_000), "]".repeat(5_000));
-        let extraction = extract(&deep);
-        assert!(
-            extraction
-                .spans
-                .iter()
-                .any(|s| &deep[s.range.clone()] == "deep")
-        );
+        assert!(has_span(&deep, &extract(&deep), "deep"));
 
         let large = "- model: anthropic.claude-v2 # c\n".repeat(30_000);
-        let extraction = extract(&large);
-        assert_eq!(extraction.syntax_error, None);
-        assert_eq!(extraction.spans.len(), 90_000);
-        assert!(extraction.spans.is_sorted_by_key(|s| s.range.start));
+        assert_large(&extract(&large), 90_000);
     }
 
     #[test]
@@ -739,13 +699,7 @@ mod tests {
         for input in [
             "\"", "'", "a: |", "a: >\n", "- [", "{", "? ", ":", "&", "*", "!", "${", "a: ${",
         ] {
-            let extraction = extract(input);
-            for span in &extraction.spans {
-                assert!(
-                    input.get(span.range.clone()).is_some(),
-                    "{input:?}: {span:?}"
-                );
-            }
+            assert_in_bounds(input, &extract(input));
         }
     }
 

@@ -278,13 +278,7 @@ fn comments(source: &str, literal_ranges: &[Range<usize>]) -> Vec<Span> {
         let line_end = memchr::memchr(b'\n', &bytes[hash..]).map_or(bytes.len(), |i| hash + i);
         let text = &source[hash..line_end];
         let end = hash + text.trim_end_matches('\r').len();
-        spans.push(Span {
-            range: hash..end,
-            context: SpanContext::Comment,
-            holes: Vec::new(),
-            key: None,
-            key_name: None,
-        });
+        spans.push(Span::plain(hash..end, SpanContext::Comment));
         at = line_end;
     }
     spans
