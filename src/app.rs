@@ -1076,9 +1076,16 @@ fn rewrite(
     if let Err(error) =
         apply::verify_against(file.language, report.syntax_error.as_ref(), &new_text)
     {
-        return Err(ApplyError::WouldBreak {
-            path: file.path.clone(),
-            error,
+        return Err(match &report.syntax_error {
+            Some(before) => ApplyError::ErrorMoved {
+                path: file.path.clone(),
+                before: before.clone(),
+                after: error,
+            },
+            None => ApplyError::WouldBreak {
+                path: file.path.clone(),
+                error,
+            },
         });
     }
     let unencodable = |error| ApplyError::Unencodable {

@@ -33,6 +33,20 @@ pub enum ApplyError {
         /// The parser's complaint about the rewritten text.
         error: SyntaxError,
     },
+    /// The file already had a syntax error, and after the rewrite the parser reports
+    /// another one: error recovery reads the broken file differently, so the rewrite
+    /// cannot be verified. Not a bug: fix the syntax error, or change the ID by hand.
+    #[error(
+        "{path}: not written: the file does not parse ({before}), and after the rewrite the parser stops elsewhere ({after}), so the rewrite cannot be verified; fix the syntax error first or change the ID by hand"
+    )]
+    ErrorMoved {
+        /// The file.
+        path: PathBuf,
+        /// The syntax error the file had.
+        before: SyntaxError,
+        /// The syntax error of the rewritten text.
+        after: SyntaxError,
+    },
     /// An edit that must never be applied (see [`crate::finding::Edit::problem`]); the
     /// planner drops such fixes, so this is the last line of defence.
     #[error(
@@ -153,6 +167,24 @@ pub fn write_atomic_bytes(path: &Path, original: &[u8], new_text: &[u8]) -> Resu
 mod tests {
     use super::*;
     use std::fs;
+
+    /// A rewrite refused in a file that was already broken is not called a bug.
+    #[test]
+    fn a_moved_syntax_error_is_not_called_a_bug() {
+        let error = |line| SyntaxError {
+            line,
+            column: 1,
+            message: "syntax error".into(),
+        };
+        let moved = ApplyError::ErrorMoved {
+            path: "a.py".into(),
+            before: error(1),
+            after: error(2),
+        }
+        .to_string();
+        assert!(moved.starts_with("a.py: not written: the file does not parse (1:1: syntax error), and after the rewrite the parser stops elsewhere (2:1: syntax error)"), "{moved}");
+        assert!(!moved.contains("bug"), "{moved}");
+    }
 
     #[test]
     fn verify_refuses_a_broken_rewrite() {
