@@ -293,7 +293,7 @@ pub fn extract_focused(language: Language, source: &str, focus: Focus) -> Extrac
         Language::Ini => ini::extract(source),
         Language::Dotenv => shell::extract_dotenv(source),
         Language::Hcl => hcl::extract(source),
-        Language::Notebook => notebook::extract(source),
+        Language::Notebook => notebook::extract_focused(source, focus),
         Language::Dockerfile => dockerfile::extract(source),
         Language::Shell => shell::extract(source),
         Language::Markdown => markdown::extract(source),

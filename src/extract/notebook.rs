@@ -50,7 +50,7 @@ use tree_sitter::Node;
 
 use super::mapped::MappedText;
 use super::treesitter::{failed, first_syntax_error, for_each_node};
-use super::{Extraction, Span, SpanContext};
+use super::{Extraction, Focus, Span, SpanContext};
 
 /// Extract the spans of a notebook: code cells through the Python extractor, outputs and
 /// Markdown/raw cells as text.
@@ -58,6 +58,13 @@ use super::{Extraction, Span, SpanContext};
 /// Spans are sorted by start. Never panics: JSON that does not parse cleanly still yields
 /// the cells tree-sitter recovered, with `syntax_error` set.
 pub fn extract(source: &str) -> Extraction {
+    extract_focused(source, Focus::Everything)
+}
+
+/// Like [`extract`], reading only the cells that `focus` touches: in a notebook most cells
+/// (and all outputs) hold no provider prefix, and reading a cell means decoding its JSON
+/// strings and parsing it as Python or Markdown.
+pub fn extract_focused(source: &str, focus: Focus) -> Extraction {
     let tree = match super::json::parse_tree(source) {
         Ok(tree) => tree,
         Err(error) => return failed(source, error),
@@ -73,7 +80,9 @@ pub fn extract(source: &str) -> Extraction {
             .into_iter()
             .chain(worksheets)
         {
-            for cell in named_children(cells).filter(|node| node.kind() == "object") {
+            for cell in named_children(cells)
+                .filter(|node| node.kind() == "object" && focus.touches(node.byte_range()))
+            {
                 cell_spans(cell, source, &mut spans);
             }
         }
