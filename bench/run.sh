@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark bedrock-migrate against ripgrep and ast-grep on the same generated trees.
 #
-#   bench/run.sh [FILES...]        default: 10000 100000
+#   bench/run.sh [FILES|DIR...]    default: 10000 100000
 #
-# For each size it generates a deterministic corpus (examples/gencorpus.rs, seed 1), then
-# times, side by side: `bedrock-migrate scan`, `bedrock-migrate diff`, ripgrep counting the
+# For each number it generates a deterministic corpus of that many files
+# (examples/gencorpus.rs, seed 1); a directory is measured as it is (a real repository, or
+# several: never commit their code). Then it times, side by side: `bedrock-migrate scan`, `bedrock-migrate diff`, ripgrep counting the
 # union of all model IDs of the rules table as fixed strings (`rg -c -F -f ids.txt`), and
 # ast-grep scanning string literals of the same languages with a regex rule. Wall times are
 # medians of hyperfine runs (after a warm-up, so the page cache is hot for everyone; medians
@@ -33,11 +34,16 @@ mkdir -p "$work"
 "$BM" rules list --format json | python3 -c 'import json,sys; print("\n".join(m["id"] for m in json.load(sys.stdin)))' > "$work/ids.txt"
 
 for n in "${sizes[@]}"; do
-  corpus="$work/corpus-$n"
-  if [ ! -d "$corpus" ]; then
-    target/release/examples/gencorpus --files "$n" --seed 1 "$corpus"
-    # A git repository, so that every tool honours the corpus's .gitignore the same way.
-    git -C "$corpus" init -q
+  if [ -d "$n" ]; then
+    corpus=$(cd "$n" && pwd)
+    n=$(basename "$corpus")
+  else
+    corpus="$work/corpus-$n"
+    if [ ! -d "$corpus" ]; then
+      target/release/examples/gencorpus --files "$n" --seed 1 "$corpus"
+      # A git repository, so that every tool honours the corpus's .gitignore the same way.
+      git -C "$corpus" init -q
+    fi
   fi
   files=$(cd "$corpus" && rg --files | wc -l)
   bytes=$(cd "$corpus" && rg --files -0 | xargs -0 cat | wc -c)
@@ -47,8 +53,14 @@ for n in "${sizes[@]}"; do
     -n "bedrock-migrate diff" "$BM diff --as-of 2026-11-21 --profile-prefix us $corpus" \
     -n "ripgrep (rg -c -F -f ids)" "rg -c -F -f $work/ids.txt $corpus" \
     -n "ast-grep scan" "$SG scan -c bench/ast-grep/sgconfig.yml $corpus" >/dev/null
+  # How many files were parsed, against how many hold a reference.
+  holding=$("$BM" scan -v --as-of 2026-11-21 "$corpus" 2>"$work/v-$n.txt" \
+    | grep -o 'model references\? in [0-9]* files\?' | grep -o '[0-9]*' || true)
+  walked_parsed=$(grep -o '[0-9]* files\? walked, [0-9]* parsed' "$work/v-$n.txt" || true)
   {
-    echo "### $n files ($files walked, $((bytes / 1048576)) MiB), $(nproc) cores"
+    echo "### $n ($files files, $((bytes / 1048576)) MiB), $(nproc) cores"
+    echo
+    echo "bedrock-migrate: $walked_parsed; ${holding:-0} files hold a model reference."
     echo
     python3 - "$work/h-$n.json" <<'PY'
 import json, sys
