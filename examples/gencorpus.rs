@@ -7,6 +7,14 @@
 //!
 //! The same `--files` and `--seed` always give the same bytes (a fixed xorshift generator,
 //! no system randomness), so timings from different machines and commits compare.
+//!
+//! `--noise` adds what real code is full of, from a second generator so that the files, their
+//! kinds and their model IDs stay those of the clean corpus (without `--noise` the bytes are
+//! exactly the old ones): provider-shaped tokens that are no model ID (`amazon.com`,
+//! `software.amazon.awssdk`, `import.meta.url`, `csv.writer`, `openai.ChatCompletion`, …) in
+//! 40% of the files, minified JSON (40% of JSON files, 5% of them 64–512 KiB lockfile-like),
+//! large notebooks with outputs and base64 images (half the notebooks), and syntax errors
+//! (a broken line in 5% of source and data files, TypeScript annotations in 15% of `.js`).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -208,6 +216,197 @@ fn vendored(rng: &mut Rng, kib: u64) -> String {
     s
 }
 
+/// Provider-shaped tokens that are not model IDs, per language; each snippet is valid at top level.
+const PY_NOISE: &[&str] = &[
+    "# Docs: https://aws.amazon.com/bedrock/ and https://docs.aws.amazon.com/bedrock/latest/userguide/\n",
+    "def export_rows(rows, f):\n    writer = csv.writer(f)\n    for r in rows:\n        writer.writerow(r)\n    self_writer = f\n    self_writer.writer.write(\"\\n\")\n",
+    "def legacy_chat(prompt):\n    return openai.ChatCompletion.create(model=\"gpt-3.5-turbo\", messages=[{\"role\": \"user\", \"content\": prompt}])\n",
+    "from google.cloud import storage\nfrom google.cloud.storage import Blob\n",
+    "def mistral_chat(prompt):\n    client = mistral.client.MistralClient(api_key=\"x\")\n    return client.chat(model=\"mistral-large-latest\", messages=[prompt])\n",
+    "PRODUCT_URL = \"https://www.amazon.com/dp/B08N5WRWNW\"\n",
+    "def summary(page):\n    return page.meta.description or page.title\n",
+];
+const TS_NOISE: &[&str] = &[
+    "const here = new URL(\".\", import.meta.url);\n",
+    "export const apiBase = import.meta.env.VITE_API_BASE ?? \"https://aws.amazon.com/\";\n",
+    "// Docs: https://docs.aws.amazon.com/bedrock/latest/APIReference/welcome.html\n",
+    "export function describe(page) {\n  return page.meta.description ?? document.title;\n}\n",
+    "export async function legacyChat(openai, prompt) {\n  return openai.ChatCompletion.create({ model: \"gpt-4\", messages: [prompt] });\n}\n",
+    "export function flush(writer, rows) {\n  for (const r of rows) writer.write(r + \"\\n\");\n}\n",
+    "export const seller = \"https://www.amazon.com/gp/help/customer\";\n",
+    "export const bucket = (gcp) => gcp.google.cloud.storage.bucket(\"assets\");\n",
+];
+const RS_NOISE: &[&str] = &[
+    "// Java port of software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient\n",
+    "/// See <https://aws.amazon.com/bedrock/>.\npub const DOCS: &str = \"https://docs.aws.amazon.com/sdk-for-rust/\";\n",
+    "pub fn flush(writer: &mut csv::Writer<std::fs::File>) {\n    writer.write_record([\"a\", \"b\"]).ok();\n    writer.flush().ok();\n}\n",
+    "pub const MAVEN: &str = \"software.amazon.awssdk:bedrockruntime:2.25.0\";\n",
+    "pub fn title(page: &Page) -> &str {\n    page.meta.description.as_deref().unwrap_or(\"\")\n}\n",
+];
+const JSON_NOISE: &[&str] = &[
+    "  \"homepage\": \"https://aws.amazon.com/bedrock/\",\n",
+    "  \"dependency\": \"software.amazon.awssdk:bom:2.25.0\",\n",
+    "  \"seo\": { \"meta.description\": \"Shop at amazon.com\" },\n",
+    "  \"google.cloud.project\": \"demo-project\",\n",
+    "  \"openai.api_base\": \"https://api.openai.com/v1\",\n",
+    "  \"logging\": { \"handler\": \"csv.writer\", \"sink\": \"writer.write\" },\n",
+    "  \"mistral.client.timeout\": 30,\n",
+];
+const YAML_NOISE: &[&str] = &[
+    "docs: https://aws.amazon.com/bedrock/\n",
+    "seo:\n  meta.description: Shop at amazon.com\n",
+    "logging:\n  handler: csv.writer\n  sink: writer.write\n",
+    "gcp:\n  google.cloud.project: demo\n",
+    "llm:\n  openai.api_base: https://api.openai.com/v1\n  mistral.client.timeout: 30\n",
+];
+const TOML_NOISE: &[&str] = &[
+    "homepage = \"https://aws.amazon.com/bedrock/\"\n",
+    "\"google.cloud.project\" = \"demo\"\n",
+    "sdk = \"software.amazon.awssdk:bom\"\n",
+    "\"meta.description\" = \"Shop at amazon.com\"\n",
+];
+
+/// Insert `n` picks from `snippets` at blank-line boundaries (top level in the generated code).
+fn sprinkle(rng: &mut Rng, text: &str, snippets: &[&str], n: u64) -> String {
+    let mut parts: Vec<String> = text.split_inclusive("\n\n").map(str::to_owned).collect();
+    for _ in 0..n {
+        let at = rng.below(parts.len() as u64 + 1) as usize;
+        parts.insert(at, format!("{}\n", rng.pick(snippets)));
+    }
+    parts.concat()
+}
+
+/// Insert JSON members right after the opening brace.
+fn json_members(text: &str, members: &str) -> String {
+    format!("{{\n{members}{}", &text[2..])
+}
+
+fn minify_json(text: &str) -> String {
+    text.lines().map(str::trim_start).collect::<String>() + "\n"
+}
+
+fn base64(rng: &mut Rng, len: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::with_capacity(len + 8);
+    s.push_str("iVBORw0KGgo");
+    while s.len() < len {
+        let mut x = rng.next();
+        for _ in 0..10 {
+            s.push(ALPHABET[(x & 63) as usize] as char);
+            x >>= 6;
+        }
+    }
+    s
+}
+
+/// Extra notebook cells: code with noise, stream outputs, and PNG outputs in base64.
+fn notebook_cells(rng: &mut Rng) -> String {
+    let mut s = String::new();
+    for n in 0..(10 + rng.below(30)) {
+        let src = rng
+            .pick(PY_NOISE)
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"");
+        let src = src.replace('\n', "\\n");
+        let mut outputs = format!(
+            "    {{\n     \"name\": \"stdout\",\n     \"output_type\": \"stream\",\n     \"text\": [\n      \"{} rows from https://aws.amazon.com/s3/\\n\"\n     ]\n    }}",
+            rng.below(10_000)
+        );
+        if rng.chance(30) {
+            let kib = 4 + rng.below(60) as usize;
+            let _ = write!(
+                outputs,
+                ",\n    {{\n     \"data\": {{\n      \"image/png\": \"{}\",\n      \"text/plain\": [\n       \"<Figure size 640x480 with 1 Axes>\"\n      ]\n     }},\n     \"metadata\": {{}},\n     \"output_type\": \"display_data\"\n    }}",
+                base64(rng, kib * 1024)
+            );
+        }
+        let _ = write!(
+            s,
+            ",\n  {{\n   \"cell_type\": \"code\",\n   \"execution_count\": {},\n   \"metadata\": {{}},\n   \"outputs\": [\n{outputs}\n   ],\n   \"source\": [\n    \"{src}\"\n   ]\n  }}",
+            n + 2
+        );
+    }
+    s
+}
+
+/// Add the noise described in the module documentation to one generated file.
+fn add_noise(rng: &mut Rng, name: &str, text: String) -> String {
+    let ext = name.rsplit('.').next().unwrap_or("");
+    if name.ends_with(".min.js") {
+        return text;
+    }
+    let mut text = text;
+    let tokens = rng.chance(40);
+    let n = 1 + rng.below(4);
+    match ext {
+        "py" if tokens => text = sprinkle(rng, &text, PY_NOISE, n),
+        "ts" | "tsx" | "js" if tokens => text = sprinkle(rng, &text, TS_NOISE, n),
+        "rs" if tokens => text = sprinkle(rng, &text, RS_NOISE, n),
+        "yaml" if tokens => {
+            for _ in 0..n {
+                text.push_str(rng.pick::<&str>(YAML_NOISE));
+            }
+        }
+        "toml" if tokens => {
+            for _ in 0..n {
+                text.push_str(rng.pick::<&str>(TOML_NOISE));
+            }
+        }
+        "json" => {
+            let mut members = String::new();
+            if tokens {
+                for _ in 0..n {
+                    members.push_str(rng.pick::<&str>(JSON_NOISE));
+                }
+            }
+            let minified = rng.chance(40);
+            if minified && rng.chance(5) {
+                // A lockfile-like blob: hundreds of KiB on one line.
+                let kib = 64 + rng.below(448);
+                let mut i = 0;
+                while (members.len() as u64) < kib * 1024 {
+                    let _ = writeln!(
+                        members,
+                        "  \"node_modules/{w}-{i}\": {{ \"version\": \"1.{}.{}\", \"resolved\": \"https://registry.npmjs.org/{w}-{i}/-/{w}-{i}.tgz\", \"integrity\": \"sha512-{}\" }},",
+                        rng.below(30),
+                        rng.below(30),
+                        base64(rng, 64),
+                        w = rng.pick(WORDS)
+                    );
+                    i += 1;
+                }
+            }
+            text = json_members(&text, &members);
+            if minified {
+                text = minify_json(&text);
+            }
+        }
+        "ipynb" if rng.chance(50) => {
+            let cells = notebook_cells(rng);
+            text = text.replacen("\n  }\n ],\n", &format!("\n  }}{cells}\n ],\n"), 1);
+        }
+        _ => {}
+    }
+    if ext == "js" && rng.chance(15) {
+        // TypeScript syntax in a JavaScript file: valid TS, an error for the JS grammar.
+        text = text.replace("(path, ", "(path: string, ");
+    } else if ext != "ipynb" && rng.chance(5) {
+        let broken = match ext {
+            "py" => "def broken(:\n    return [\n",
+            "ts" | "tsx" | "js" => "export function broken( {\n  const x = {;\n",
+            "rs" => "pub fn broken( {\n    let x = ;\n",
+            "json" => "  \"broken\": ,\n",
+            "yaml" => "  bad: [unclosed\n - x: : y\n",
+            _ => "broken = = \"\n",
+        };
+        let mut lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let at = 1 + rng.below(lines.len().max(1) as u64) as usize;
+        lines.insert(at.min(lines.len()), broken);
+        text = lines.concat();
+    }
+    text
+}
+
 fn write(path: &Path, text: &str) {
     fs::create_dir_all(path.parent().expect("has a parent")).expect("create directory");
     fs::write(path, text).expect("write file");
@@ -216,21 +415,25 @@ fn write(path: &Path, text: &str) {
 fn main() {
     let mut files: u64 = 10_000;
     let mut seed: u64 = 1;
+    let mut noise = false;
     let mut out: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--files" => files = args.next().and_then(|v| v.parse().ok()).expect("--files N"),
             "--seed" => seed = args.next().and_then(|v| v.parse().ok()).expect("--seed S"),
+            "--noise" => noise = true,
             _ => out = Some(PathBuf::from(a)),
         }
     }
-    let out = out.expect("usage: gencorpus --files N --seed S OUT");
+    let out = out.expect("usage: gencorpus --files N --seed S [--noise] OUT");
     if out.exists() {
         eprintln!("{} exists; remove it first", out.display());
         std::process::exit(2);
     }
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    // A second stream, so that --noise leaves the clean corpus's draws untouched.
+    let mut noise_rng = Rng((seed ^ 0xD1B5_4A32_D192_ED03).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     write(&out.join(".gitignore"), "target/\nnode_modules/\n*.log\n");
     let (mut with_ids, mut bytes) = (0u64, 0u64);
     for i in 0..files {
@@ -285,6 +488,11 @@ fn main() {
         if with_id && kind < 99 {
             with_ids += 1;
         }
+        let text = if noise {
+            add_noise(&mut noise_rng, &name, text)
+        } else {
+            text
+        };
         bytes += text.len() as u64;
         write(&out.join(dir).join(name), &text);
     }
