@@ -33,6 +33,7 @@ use std::str::FromStr;
 
 use proc_macro2::{Delimiter, LineColumn, TokenStream, TokenTree};
 
+use super::treesitter::failed;
 use super::{Extraction, Span, SpanContext, SyntaxError, line_col, marked_holes};
 
 /// Stack size of the thread that extracts one file (see [`extract`]).
@@ -101,13 +102,15 @@ pub fn extract(source: &str) -> Extraction {
             Ok(handle) => handle.join(),
             Err(_) => std::panic::catch_unwind(|| extract_on_this_thread(source)),
         };
-        result.unwrap_or_else(|_| Extraction {
-            spans: Vec::new(),
-            syntax_error: Some(SyntaxError {
-                line: 1,
-                column: 1,
-                message: "internal error: the Rust tokenizer or parser panicked".to_owned(),
-            }),
+        result.unwrap_or_else(|_| {
+            failed(
+                source,
+                SyntaxError {
+                    line: 1,
+                    column: 1,
+                    message: "internal error: the Rust tokenizer or parser panicked".to_owned(),
+                },
+            )
         })
     })
 }
@@ -136,14 +139,14 @@ impl Drop for SourceMapReset {
 /// [`extract`] without the dedicated thread.
 fn extract_on_this_thread(source: &str) -> Extraction {
     if source.len() > MAX_SOURCE_LEN {
-        return Extraction {
-            spans: Vec::new(),
-            syntax_error: Some(SyntaxError {
+        return failed(
+            source,
+            SyntaxError {
                 line: 1,
                 column: 1,
                 message: format!("file too large to tokenize ({} bytes)", source.len()),
-            }),
-        };
+            },
+        );
     }
     let _reset = SourceMapReset;
 
@@ -154,11 +157,10 @@ fn extract_on_this_thread(source: &str) -> Extraction {
     let tokens = match TokenStream::from_str(code) {
         Ok(tokens) => tokens,
         Err(err) => {
+            // Unbalanced delimiters (`fn broken( {`): nothing can be read as Rust, so the
+            // whole text is searched and every rewrite in it is review.
             let at = err.span().byte_range().start.saturating_add(offset);
-            return Extraction {
-                spans: Vec::new(),
-                syntax_error: Some(error_at(source, at, lex_error_message(source, at))),
-            };
+            return failed(source, error_at(source, at, lex_error_message(source, at)));
         }
     };
 
@@ -972,6 +974,21 @@ mod tests {
         assert_eq!((err.line, err.column), (3, 7));
     }
 
+    /// Found with the noisy benchmark corpus: `pub fn broken( {` later in a file hid the
+    /// model ID of an earlier line (the tokenizer fails on unbalanced delimiters).
+    #[test]
+    fn unbalanced_delimiters_do_not_hide_references() {
+        let source = "const MODEL_ID: &str = \"eu.anthropic.claude-3-7-sonnet-20250219-v1:0\";\npub fn broken( {\n";
+        let extraction = extract(source);
+        assert!(extraction.syntax_error.is_some());
+        assert!(
+            extraction
+                .spans
+                .iter()
+                .any(|s| source[s.range.clone()].contains("eu.anthropic.claude-3-7-sonnet"))
+        );
+    }
+
     #[test]
     fn unterminated_string_does_not_panic() {
         let source = "fn f() {\n    let s = \"abc;\n}\n";
@@ -982,7 +999,10 @@ mod tests {
             err.message,
             "cannot tokenize: unterminated or invalid literal"
         );
-        assert!(extraction.spans.is_empty());
+        // Nothing can be read as Rust: the whole text is one span, so its references are
+        // still found (a syntax error makes their rewrites review).
+        assert_eq!(extraction.spans.len(), 1);
+        assert_eq!(extraction.spans[0].range, 0..source.len());
         let raw = error("const S: &str = r#\"never closed\";");
         assert_eq!((raw.line, raw.column), (1, 17));
         assert_eq!(
