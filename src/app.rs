@@ -715,7 +715,7 @@ fn gather(
             // in progress leaves no temporary file: it is removed as the panic unwinds.
             let planned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 inject_panic(&file.path);
-                let mut plan = plan::plan_file(&file.text, file.language, rules, options);
+                let mut plan = plan::plan_confirmed(&file.text, file.language, rules, options);
                 if plan.findings.iter().any(|f| f.wants_region)
                     && let Some(evidence) = regions.for_file(&file.path)
                 {
@@ -723,7 +723,7 @@ fn gather(
                         repository_region: Some(evidence),
                         ..options.clone()
                     };
-                    plan = plan::plan_file(&file.text, file.language, rules, &options);
+                    plan = plan::plan_confirmed(&file.text, file.language, rules, &options);
                 }
                 if plan.findings.is_empty() {
                     return None;

@@ -252,6 +252,22 @@ impl Finding {
         }
     }
 
+    /// Give this finding a new reason; the reason it had (if any) becomes its first note.
+    pub fn set_reason(&mut self, reason: String) {
+        let before = std::mem::replace(&mut self.reason, reason);
+        if !before.is_empty() {
+            self.notes.insert(0, before);
+        }
+    }
+
+    /// Take the fix away: the reference is migrated by hand, for `reason` (see
+    /// [`Finding::set_reason`]).
+    pub fn drop_fix(&mut self, reason: String) {
+        self.fix = None;
+        self.safety = Some(Safety::Review);
+        self.set_reason(reason);
+    }
+
     /// The fix, if it may be applied under the given `--unsafe-fixes` setting.
     pub fn applicable_fix(&self, unsafe_fixes: bool) -> Option<&Fix> {
         self.fix

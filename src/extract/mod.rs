@@ -359,6 +359,17 @@ pub(crate) fn marked_holes(
     holes
 }
 
+/// The extraction of a file that could not be parsed at all (too large, too deeply nested,
+/// untokenizable Rust, TOML deeper than its parser goes):
+/// its whole text is one span, so its references are still found, and the syntax error
+/// makes every rewrite in it review.
+pub(crate) fn failed(source: &str, error: SyntaxError) -> Extraction {
+    Extraction {
+        spans: vec![Span::plain(0..source.len(), SpanContext::Code)],
+        syntax_error: Some(error),
+    }
+}
+
 /// 1-based line and character column of byte `offset` in `source`.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(source.len());

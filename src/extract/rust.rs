@@ -33,8 +33,7 @@ use std::str::FromStr;
 
 use proc_macro2::{Delimiter, LineColumn, TokenStream, TokenTree};
 
-use super::treesitter::failed;
-use super::{Extraction, Span, SpanContext, SyntaxError, line_col, marked_holes};
+use super::{Extraction, Span, SpanContext, SyntaxError, failed, line_col, marked_holes};
 
 /// Stack size of the thread that extracts one file (see [`extract`]).
 ///

@@ -61,7 +61,7 @@ pub fn extract(source: &str) -> Extraction {
         // was not read, so the whole text is searched, and every rewrite is review.
         let message =
             format!("nested more than {DEPTH_LIMIT} arrays or inline tables deep; read as text");
-        return super::treesitter::failed(
+        return super::failed(
             source,
             SyntaxError {
                 message,

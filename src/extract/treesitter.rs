@@ -7,20 +7,11 @@ use std::thread::LocalKey;
 
 use tree_sitter::{Language, Node, Parser, Tree};
 
+pub(crate) use super::failed;
 use super::{Extraction, Focus, Mapping, Span, SpanContext, SyntaxError, line_col};
 
 /// A per-thread parser slot, as declared with `thread_local!`.
 pub(crate) type ParserSlot = LocalKey<RefCell<Option<Parser>>>;
-
-/// The extraction of a file that could not be parsed at all (too large, too deeply nested):
-/// its whole text is one span, so its references are still found, and the syntax error
-/// makes every rewrite in it review.
-pub(crate) fn failed(source: &str, error: SyntaxError) -> Extraction {
-    Extraction {
-        spans: vec![Span::plain(0..source.len(), SpanContext::Code)],
-        syntax_error: Some(error),
-    }
-}
 
 /// Parse `source` with this thread's parser in `slot`, creating and binding it to
 /// `grammar` on first use. `name` is the grammar's name for error messages.

@@ -40,8 +40,7 @@ pub(super) fn review_keys(keys: &[Key], findings: &mut [Finding]) {
                 continue;
             }
             finding.make_review();
-            let before = std::mem::replace(&mut finding.reason, KEY_REASON.to_string());
-            finding.notes.insert(0, before);
+            finding.set_reason(KEY_REASON.to_string());
         }
     }
 }

@@ -96,12 +96,27 @@ pub fn plan_file(
     rules: &Rules,
     options: &PlanOptions,
 ) -> FilePlan {
+    if candidate::is_candidate(&source[bom_len(source)..], rules) {
+        plan_confirmed(source, language, rules, options)
+    } else {
+        FilePlan::default()
+    }
+}
+
+/// [`plan_file`] for a file the caller has already confirmed with
+/// [`candidate::is_candidate`] (the walker does, to count the files it parses): the check
+/// is not repeated.
+pub fn plan_confirmed(
+    source: &str,
+    language: Language,
+    rules: &Rules,
+    options: &PlanOptions,
+) -> FilePlan {
     plan_file_in(source, language, rules, options, true)
 }
 
-/// [`plan_file`]; when `focused`, a file that is not a [`candidate`] is not parsed, and the
-/// extractor is focused on the provider prefixes of the file (the tests check that both
-/// change nothing).
+/// [`plan_confirmed`]; when `focused`, the extractor is focused on the provider prefixes of
+/// the file (the tests check that this, and the candidate check, change nothing).
 fn plan_file_in(
     source: &str,
     language: Language,
@@ -110,9 +125,6 @@ fn plan_file_in(
     focused: bool,
 ) -> FilePlan {
     let offset = bom_len(source);
-    if focused && !candidate::is_candidate(&source[offset..], rules) {
-        return FilePlan::default();
-    }
     let anchors = focused.then(|| rules.grammar().anchors(&source[offset..]));
     let focus = match &anchors {
         Some(anchors) => extract::Focus::Around(anchors),
@@ -190,12 +202,10 @@ fn plan_file_in(
     let syntax_error = extraction.syntax_error;
     if let Some(e) = &syntax_error {
         for f in findings.iter_mut().filter(|f| f.fix.is_some()) {
-            let why = std::mem::take(&mut f.reason);
-            f.notes.insert(0, why);
-            f.reason = format!(
+            f.set_reason(format!(
                 "the file does not parse cleanly ({}:{}: {}), so this rewrite cannot be fully verified",
                 e.line, e.column, e.message
-            );
+            ));
             f.make_review();
         }
     }
@@ -218,15 +228,7 @@ fn drop_unsound_fixes(source: &str, findings: &mut [Finding]) {
         let Some(problem) = problem else {
             continue;
         };
-        finding.fix = None;
-        finding.safety = Some(Safety::Review);
-        let before = std::mem::replace(
-            &mut finding.reason,
-            format!("no automatic fix: {problem}; change it by hand"),
-        );
-        if !before.is_empty() {
-            finding.notes.insert(0, before);
-        }
+        finding.drop_fix(format!("no automatic fix: {problem}; change it by hand"));
     }
 }
 
@@ -256,18 +258,11 @@ fn drop_overlapping(findings: &mut Vec<Finding>) {
                 }
             }
             Some(last) if finding.range.start < last.range.end => {
-                if last.fix.take().is_some() {
-                    last.safety = Some(Safety::Review);
-                    let before = std::mem::replace(
-                        &mut last.reason,
-                        format!(
-                            "no automatic fix: it overlaps another possible reference (`{}`); change it by hand",
-                            finding.original
-                        ),
-                    );
-                    if !before.is_empty() {
-                        last.notes.insert(0, before);
-                    }
+                if last.fix.is_some() {
+                    last.drop_fix(format!(
+                        "no automatic fix: it overlaps another possible reference (`{}`); change it by hand",
+                        finding.original
+                    ));
                 }
             }
             _ => kept.push(finding),
@@ -2030,7 +2025,7 @@ on_demand_regions = ["us-east-1", "us-west-2", "eu-west-1"]
                     ..Default::default()
                 };
                 let whole = plan_file_in(&source, language, &rules, &options, false);
-                let focused = plan_file_in(&source, language, &rules, &options, true);
+                let focused = plan_file(&source, language, &rules, &options);
                 assert_eq!(
                     format!("{:?}", focused),
                     format!("{:?}", whole),

@@ -26,8 +26,7 @@ pub(super) fn review_paths(finding: &mut Finding, r: &ModelRef) {
         return;
     }
     finding.make_review();
-    let before = std::mem::replace(&mut finding.reason, PATH_REASON.to_string());
-    finding.notes.insert(0, before);
+    finding.set_reason(PATH_REASON.to_string());
 }
 
 #[cfg(test)]
