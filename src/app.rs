@@ -715,7 +715,8 @@ fn gather(
             // in progress leaves no temporary file: it is removed as the panic unwinds.
             let planned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 inject_panic(&file.path);
-                let mut plan = plan::plan_confirmed(&file.text, file.language, rules, options);
+                let analysis = plan::Analysis::confirmed(&file.text, file.language, rules);
+                let mut plan = analysis.plan(rules, options);
                 if plan.findings.iter().any(|f| f.wants_region)
                     && let Some(evidence) = regions.for_file(&file.path)
                 {
@@ -723,7 +724,7 @@ fn gather(
                         repository_region: Some(evidence),
                         ..options.clone()
                     };
-                    plan = plan::plan_confirmed(&file.text, file.language, rules, &options);
+                    plan = analysis.plan(rules, &options);
                 }
                 if plan.findings.is_empty() {
                     return None;
@@ -922,13 +923,14 @@ fn patch_path(path: &Path, shown: &str) -> String {
         .map_or_else(|| shown.to_string(), report::display_path)
 }
 
-/// What each repository's own files say about its Region, read once per repository and
-/// only when a finding needs it (most runs never do: the code itself says where it runs, or
-/// nothing needs a profile).
+/// What each repository's own files say about its Region, read once per directory (from
+/// the directories between it and the repository root) and only when a finding needs it
+/// (most runs never do: the code itself says where it runs, or nothing needs a profile).
 struct RepositoryRegions {
     /// The directories named on the command line (absolute): the root of a tree that is not
     /// a git repository.
     scanned: Vec<PathBuf>,
+    /// What governs each directory a finding asked about, by directory.
     found: Mutex<std::collections::HashMap<PathBuf, std::sync::Arc<RepositoryRegion>>>,
 }
 
@@ -970,11 +972,15 @@ impl RepositoryRegions {
     /// The Region the files governing `path` agree on, as planner evidence.
     fn for_file(&self, path: &std::path::Path) -> Option<plan::RegionEvidence> {
         let root = self.root_of(path);
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let dir = absolute.parent().unwrap_or(&root).to_path_buf();
         let found = {
             let mut found = lock(&self.found);
             found
-                .entry(root.clone())
-                .or_insert_with(|| std::sync::Arc::new(RepositoryRegion::discover(&root)))
+                .entry(dir.clone())
+                .or_insert_with(|| {
+                    std::sync::Arc::new(RepositoryRegion::governing(&root, &dir))
+                })
                 .clone()
         };
         let source = found.for_file(&root, path)?;

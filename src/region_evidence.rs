@@ -119,12 +119,47 @@ impl RepositoryRegion {
     /// Never fails: a file that cannot be read or parsed contributes nothing, and a `root`
     /// that does not exist gives no sources.
     pub fn discover(root: &Path) -> RepositoryRegion {
+        RepositoryRegion::walk(root, None)
+    }
+
+    /// The sources [`RepositoryRegion::discover`] would find that govern the files of
+    /// `dir` (see [`RepositoryRegion::for_file`]): those in `dir` and the directories
+    /// between it and `root`. Only those directories are listed, with the same ignore files,
+    /// depth limit and skipped directories as the whole walk, so `check` on a few named
+    /// files of a large repository reads a handful of directories instead of all of them.
+    pub fn governing(root: &Path, dir: &Path) -> RepositoryRegion {
+        let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let chain: std::collections::HashSet<PathBuf> = dir
+            .ancestors()
+            .take_while(|d| d.starts_with(&root) && *d != root)
+            .map(Path::to_path_buf)
+            .collect();
+        if !dir.starts_with(&root) {
+            return RepositoryRegion::default();
+        }
+        RepositoryRegion::walk(&root, Some(&chain))
+    }
+
+    /// Walk `root`, entering only the directories of `chain` when it is given.
+    fn walk(
+        root: &Path,
+        chain: Option<&std::collections::HashSet<PathBuf>>,
+    ) -> RepositoryRegion {
         let mut found = Found::default();
         let mut builder = crate::walk::ignore_aware(root);
+        let chain = chain.cloned();
         builder
             .follow_links(false)
             .max_depth(Some(MAX_DEPTH))
-            .filter_entry(|entry| entry.depth() == 0 || walked(entry));
+            .filter_entry(move |entry| {
+                entry.depth() == 0
+                    || (walked(entry)
+                        && chain.as_ref().is_none_or(|chain| {
+                            !entry.file_type().is_some_and(|t| t.is_dir())
+                                || chain.contains(entry.path())
+                        }))
+            });
         for entry in builder.build().flatten() {
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 continue;
@@ -1437,6 +1472,81 @@ mod tests {
         );
         // Under php/ both govern and disagree.
         assert_eq!(found.for_file(root, &root.join("php/app/index.php")), None);
+    }
+
+    /// Walking only the directories between a file and the root finds exactly the sources
+    /// the whole walk finds for that file: ignore files of the root still apply, ignored,
+    /// hidden and dependency directories are still skipped, and so is what lies too deep.
+    #[test]
+    fn governing_sources_are_those_of_the_whole_walk() {
+        let deep = "a/b/c/d/e/f";
+        let dir = repo(&[
+            (".gitignore", "ignored/\n/build\n"),
+            (".env", "AWS_REGION=us-east-1\n"),
+            ("svc/.env", "AWS_REGION=eu-west-1\n"),
+            (
+                "svc/infra/main.tf",
+                "provider \"aws\" {\n  region = var.region\n}\n",
+            ),
+            (
+                "svc/infra/variables.tf",
+                "variable \"region\" {\n  default = \"eu-west-1\"\n}\n",
+            ),
+            ("svc/infra/terraform.tfvars", "region = \"eu-central-1\"\n"),
+            ("other/serverless.yml", "provider:\n  region: ap-south-1\n"),
+            ("ignored/.env", "AWS_REGION=sa-east-1\n"),
+            ("build/.env", "AWS_REGION=sa-east-1\n"),
+            ("node_modules/x/.env", "AWS_REGION=sa-east-1\n"),
+            (".hidden/.env", "AWS_REGION=sa-east-1\n"),
+            (&format!("{deep}/.env"), "AWS_REGION=sa-east-1\n"),
+            (&format!("{deep}/g/app.py"), ""),
+            ("svc/infra/app.py", ""),
+        ]);
+        // The walker honours .gitignore only inside a git repository.
+        std::fs::create_dir(dir.path().join(".git")).unwrap();
+        let root = dir.path();
+        let whole = RepositoryRegion::discover(root);
+        assert!(whole.sources.len() >= 4, "{whole:?}");
+        for sub in [
+            "",
+            "svc",
+            "svc/infra",
+            "other",
+            "ignored",
+            "build",
+            "node_modules/x",
+            ".hidden",
+            "a/b/c/d/e",
+            deep,
+            &format!("{deep}/g"),
+            "missing/dir",
+        ] {
+            let file = root.join(sub).join("app.py");
+            let governing = RepositoryRegion::governing(root, file.parent().unwrap());
+            let expected: Vec<&RegionSource> = whole
+                .sources
+                .iter()
+                .filter(|s| {
+                    let source_dir = Path::new(&s.path).parent().unwrap();
+                    Path::new(sub).starts_with(source_dir)
+                })
+                .collect();
+            assert_eq!(
+                governing.sources.iter().collect::<Vec<_>>(),
+                expected,
+                "{sub}"
+            );
+            assert_eq!(
+                governing.for_file(root, &file),
+                whole.for_file(root, &file),
+                "{sub}"
+            );
+        }
+        let outside = tempfile::tempdir().unwrap();
+        assert_eq!(
+            RepositoryRegion::governing(root, outside.path()),
+            RepositoryRegion::default()
+        );
     }
 
     #[test]

@@ -97,26 +97,16 @@ pub fn plan_file(
     options: &PlanOptions,
 ) -> FilePlan {
     if candidate::is_candidate(&source[bom_len(source)..], rules) {
-        plan_confirmed(source, language, rules, options)
+        Analysis::confirmed(source, language, rules).plan(rules, options)
     } else {
         FilePlan::default()
     }
 }
 
-/// [`plan_file`] for a file the caller has already confirmed with
-/// [`candidate::is_candidate`] (the walker does, to count the files it parses): the check
-/// is not repeated.
-pub fn plan_confirmed(
-    source: &str,
-    language: Language,
-    rules: &Rules,
-    options: &PlanOptions,
-) -> FilePlan {
-    plan_file_in(source, language, rules, options, true)
-}
-
-/// [`plan_confirmed`]; when `focused`, the extractor is focused on the provider prefixes of
-/// the file (the tests check that this, and the candidate check, change nothing).
+/// [`plan_file`] without the candidate check; when `focused`, the extractor is focused on
+/// the provider prefixes of the file (the tests check that this, and the candidate check,
+/// change nothing).
+#[cfg(test)]
 fn plan_file_in(
     source: &str,
     language: Language,
@@ -124,94 +114,128 @@ fn plan_file_in(
     options: &PlanOptions,
     focused: bool,
 ) -> FilePlan {
-    let offset = bom_len(source);
-    let anchors = focused.then(|| rules.grammar().anchors(&source[offset..]));
-    let focus = match &anchors {
-        Some(anchors) => extract::Focus::Around(anchors),
-        None => extract::Focus::Everything,
-    };
-    // The file is parsed once: the extractor's tree is handed to the call-site analyser.
-    let document = extract::read_document(language, &source[offset..], focus);
-    let extraction = document.extraction;
-    let usages: Vec<Usage> =
-        callsite::analyze_in(language, &source[offset..], document.tree.as_ref())
-            .into_iter()
-            .map(|mut u| {
-                u.literal = u.literal.start + offset..u.literal.end + offset;
-                u.call = u.call.start + offset..u.call.end + offset;
-                for p in &mut u.params {
-                    p.range = p.range.start + offset..p.range.end + offset;
-                }
-                if let Some(r) = &mut u.region {
-                    r.range = r.range.start + offset..r.range.end + offset;
-                }
-                u
-            })
-            .collect();
-    let lines = LineIndex::new(source);
-    let mut findings = Vec::new();
-    let mut keys: Vec<keys::Key> = Vec::new();
-    for span in &extraction.spans {
-        let start = span.range.start + offset;
-        let Some(text) = source.get(start..span.range.end + offset) else {
-            continue;
+    Analysis::read(source, language, rules, focused).plan(rules, options)
+}
+
+/// A file read once: its spans and the calls its literals reach, ready to be judged under
+/// any [`PlanOptions`]. The walker plans a file whose findings want the repository's Region
+/// a second time, with that Region, without parsing it again.
+pub struct Analysis<'s> {
+    source: &'s str,
+    /// Length of the byte-order mark, which every offset below is shifted by.
+    offset: usize,
+    extraction: extract::Extraction,
+    usages: Vec<Usage>,
+}
+
+impl<'s> Analysis<'s> {
+    /// Read a file the caller has confirmed with [`candidate::is_candidate`] (the walker
+    /// does, to count the files it parses), focused on its provider prefixes.
+    pub fn confirmed(source: &'s str, language: Language, rules: &Rules) -> Analysis<'s> {
+        Analysis::read(source, language, rules, true)
+    }
+
+    fn read(source: &'s str, language: Language, rules: &Rules, focused: bool) -> Analysis<'s> {
+        let offset = bom_len(source);
+        let anchors = focused.then(|| rules.grammar().anchors(&source[offset..]));
+        let focus = match &anchors {
+            Some(anchors) => extract::Focus::Around(anchors),
+            None => extract::Focus::Everything,
         };
-        // Relative to the span, and within it: in a tree recovered from a syntax error a
-        // hole can start before its span (`"${${""$` in HCL, a heredoc body without its
-        // opening line).
-        let holes: Vec<Range<usize>> = span
-            .holes
-            .iter()
-            .map(|h| {
-                let clip = |at: usize| (at + offset).clamp(start, start + text.len()) - start;
-                clip(h.start)..clip(h.end)
-            })
-            .filter(|h| !h.is_empty())
-            .collect();
-        let first = findings.len();
-        let used: Vec<&Usage> = usages
-            .iter()
-            .filter(|u| u.literal == (start..start + text.len()))
-            .collect();
-        for r in rules.grammar().find_with_holes(text, &holes) {
-            let context = Context {
-                span,
-                usages: &used,
-                lines: &lines,
+        // The file is parsed once: the extractor's tree is handed to the call-site analyser.
+        let document = extract::read_document(language, &source[offset..], focus);
+        let usages: Vec<Usage> =
+            callsite::analyze_in(language, &source[offset..], document.tree.as_ref())
+                .into_iter()
+                .map(|mut u| {
+                    u.literal = u.literal.start + offset..u.literal.end + offset;
+                    u.call = u.call.start + offset..u.call.end + offset;
+                    for p in &mut u.params {
+                        p.range = p.range.start + offset..p.range.end + offset;
+                    }
+                    if let Some(r) = &mut u.region {
+                        r.range = r.range.start + offset..r.range.end + offset;
+                    }
+                    u
+                })
+                .collect();
+        Analysis {
+            source,
+            offset,
+            extraction: document.extraction,
+            usages,
+        }
+    }
+
+    /// Find and judge every model reference of the file under `options`.
+    pub fn plan(&self, rules: &Rules, options: &PlanOptions) -> FilePlan {
+        let (source, offset, usages) = (self.source, self.offset, &self.usages);
+        let extraction = &self.extraction;
+        let lines = LineIndex::new(source);
+        let mut findings = Vec::new();
+        let mut keys: Vec<keys::Key> = Vec::new();
+        for span in &extraction.spans {
+            let start = span.range.start + offset;
+            let Some(text) = source.get(start..span.range.end + offset) else {
+                continue;
             };
-            if let Some(mut f) = judge(source, start, &r, &context, rules, options) {
-                paths::review_paths(&mut f, &r);
-                findings.push(f);
+            // Relative to the span, and within it: in a tree recovered from a syntax error a
+            // hole can start before its span (`"${${""$` in HCL, a heredoc body without its
+            // opening line).
+            let holes: Vec<Range<usize>> = span
+                .holes
+                .iter()
+                .map(|h| {
+                    let clip = |at: usize| (at + offset).clamp(start, start + text.len()) - start;
+                    clip(h.start)..clip(h.end)
+                })
+                .filter(|h| !h.is_empty())
+                .collect();
+            let first = findings.len();
+            let used: Vec<&Usage> = usages
+                .iter()
+                .filter(|u| u.literal == (start..start + text.len()))
+                .collect();
+            for r in rules.grammar().find_with_holes(text, &holes) {
+                let context = Context {
+                    span,
+                    usages: &used,
+                    lines: &lines,
+                };
+                if let Some(mut f) = judge(source, start, &r, &context, rules, options) {
+                    paths::review_paths(&mut f, &r);
+                    findings.push(f);
+                }
+            }
+            if let Some(mapping) = &span.key {
+                keys.push(keys::Key {
+                    range: start..start + text.len(),
+                    mapping: mapping.clone(),
+                    findings: first..findings.len(),
+                });
             }
         }
-        if let Some(mapping) = &span.key {
-            keys.push(keys::Key {
-                range: start..start + text.len(),
-                mapping: mapping.clone(),
-                findings: first..findings.len(),
-            });
+        keys::drop_colliding(source, &keys, &mut findings);
+        keys::review_keys(&keys, &mut findings);
+        drop_unsound_fixes(source, &mut findings);
+        findings.sort_by_key(|f| f.range.start);
+        // Spans of a recovered tree can overlap (a stray quote, a comment inside a broken
+        // string): the same bytes are one reference, reported once.
+        drop_overlapping(&mut findings);
+        let syntax_error = extraction.syntax_error.clone();
+        if let Some(e) = &syntax_error {
+            for f in findings.iter_mut().filter(|f| f.fix.is_some()) {
+                f.set_reason(format!(
+                    "the file does not parse cleanly ({}:{}: {}), so this rewrite cannot be fully verified",
+                    e.line, e.column, e.message
+                ));
+                f.make_review();
+            }
         }
-    }
-    keys::drop_colliding(source, &keys, &mut findings);
-    keys::review_keys(&keys, &mut findings);
-    drop_unsound_fixes(source, &mut findings);
-    findings.sort_by_key(|f| f.range.start);
-    // Spans of a recovered tree can overlap (a stray quote, a comment inside a broken
-    // string): the same bytes are one reference, reported once.
-    drop_overlapping(&mut findings);
-    let syntax_error = extraction.syntax_error;
-    if let Some(e) = &syntax_error {
-        for f in findings.iter_mut().filter(|f| f.fix.is_some()) {
-            f.set_reason(format!(
-                "the file does not parse cleanly ({}:{}: {}), so this rewrite cannot be fully verified",
-                e.line, e.column, e.message
-            ));
-            f.make_review();
+        FilePlan {
+            findings,
+            syntax_error,
         }
-    }
-    FilePlan {
-        findings,
-        syntax_error,
     }
 }
 
