@@ -923,22 +923,36 @@ fn patch_path(path: &Path, shown: &str) -> String {
         .map_or_else(|| shown.to_string(), report::display_path)
 }
 
-/// What each repository's own files say about its Region, read once per directory (from
-/// the directories between it and the repository root) and only when a finding needs it
+/// What each repository's own files say about its Region, read only when a finding needs it
 /// (most runs never do: the code itself says where it runs, or nothing needs a profile).
+///
+/// For a file found by walking a directory, the whole repository is read once (its other
+/// files will likely ask too). For a file named on the command line (`check` in a hook),
+/// only the directories between it and the repository root are read, once per directory.
 struct RepositoryRegions {
-    /// The directories named on the command line (absolute): the root of a tree that is not
-    /// a git repository.
+    /// The directories named on the command line (absolute), and the directories of the
+    /// files named: the root of a tree that is not a git repository.
     scanned: Vec<PathBuf>,
-    /// What governs each directory a finding asked about, by directory.
-    found: Mutex<std::collections::HashMap<PathBuf, std::sync::Arc<RepositoryRegion>>>,
+    /// The directories named on the command line (absolute): files under them are walked.
+    walked: Vec<PathBuf>,
+    /// What each repository says, by root, for walked files.
+    by_root: RegionCache,
+    /// What governs each directory of a named file, by directory.
+    by_dir: RegionCache,
 }
+
+/// Region evidence read so far, by directory.
+type RegionCache = Mutex<std::collections::HashMap<PathBuf, std::sync::Arc<RepositoryRegion>>>;
 
 impl RepositoryRegions {
     fn new(paths: &[PathBuf]) -> RepositoryRegions {
-        let scanned = paths
+        let absolute: Vec<PathBuf> = paths
             .iter()
             .filter_map(|p| std::path::absolute(p).ok())
+            .collect();
+        let walked: Vec<PathBuf> = absolute.iter().filter(|p| p.is_dir()).cloned().collect();
+        let scanned = absolute
+            .into_iter()
             .map(|p| {
                 if p.is_dir() {
                     p
@@ -949,7 +963,9 @@ impl RepositoryRegions {
             .collect();
         RepositoryRegions {
             scanned,
-            found: Mutex::default(),
+            walked,
+            by_root: Mutex::default(),
+            by_dir: Mutex::default(),
         }
     }
 
@@ -973,10 +989,16 @@ impl RepositoryRegions {
     fn for_file(&self, path: &std::path::Path) -> Option<plan::RegionEvidence> {
         let root = self.root_of(path);
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        let dir = absolute.parent().unwrap_or(&root).to_path_buf();
-        let found = {
-            let mut found = lock(&self.found);
-            found
+        let found = if self.walked.iter().any(|d| absolute.starts_with(d)) {
+            let mut cache = lock(&self.by_root);
+            cache
+                .entry(root.clone())
+                .or_insert_with(|| std::sync::Arc::new(RepositoryRegion::discover(&root)))
+                .clone()
+        } else {
+            let dir = absolute.parent().unwrap_or(&root).to_path_buf();
+            let mut cache = lock(&self.by_dir);
+            cache
                 .entry(dir.clone())
                 .or_insert_with(|| {
                     std::sync::Arc::new(RepositoryRegion::governing(&root, &dir))
