@@ -1000,9 +1000,7 @@ impl RepositoryRegions {
             let mut cache = lock(&self.by_dir);
             cache
                 .entry(dir.clone())
-                .or_insert_with(|| {
-                    std::sync::Arc::new(RepositoryRegion::governing(&root, &dir))
-                })
+                .or_insert_with(|| std::sync::Arc::new(RepositoryRegion::governing(&root, &dir)))
                 .clone()
         };
         let source = found.for_file(&root, path)?;

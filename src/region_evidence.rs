@@ -142,10 +142,7 @@ impl RepositoryRegion {
     }
 
     /// Walk `root`, entering only the directories of `chain` when it is given.
-    fn walk(
-        root: &Path,
-        chain: Option<&std::collections::HashSet<PathBuf>>,
-    ) -> RepositoryRegion {
+    fn walk(root: &Path, chain: Option<&std::collections::HashSet<PathBuf>>) -> RepositoryRegion {
         let mut found = Found::default();
         let mut builder = crate::walk::ignore_aware(root);
         let chain = chain.cloned();

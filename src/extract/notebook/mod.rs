@@ -46,11 +46,13 @@
 
 use std::ops::Range;
 
-use tree_sitter::Node;
-
 use super::mapped::MappedText;
-use super::treesitter::{failed, first_syntax_error, for_each_node};
+use super::treesitter::{failed, first_syntax_error};
 use super::{Extraction, Focus, Span, SpanContext};
+use view::{JsonValue, Raw, ValueKind};
+
+mod ipython;
+mod view;
 
 /// Extract the spans of a notebook: code cells through the Python extractor, outputs and
 /// Markdown/raw cells as text.
@@ -64,82 +66,77 @@ pub fn extract(source: &str) -> Extraction {
 /// Like [`extract`], reading only the cells that `focus` touches: in a notebook most cells
 /// (and all outputs) hold no provider prefix, and reading a cell means decoding its JSON
 /// strings and parsing it as Python or Markdown.
+///
+/// A notebook that is valid JSON is read with serde_json, which skips what is not looked
+/// at (see the `view` module); one that is not is read with tree-sitter-json, which
+/// recovers what it can and locates the error.
 pub fn extract_focused(source: &str, focus: Focus) -> Extraction {
+    if let Some(notebook) = Raw::document(source) {
+        return Extraction {
+            spans: notebook_spans(notebook, source, &focus),
+            syntax_error: None,
+        };
+    }
+    extract_recovered(source, focus)
+}
+
+/// [`extract_focused`] with tree-sitter-json, whatever the JSON.
+fn extract_recovered(source: &str, focus: Focus) -> Extraction {
     let tree = match super::json::parse_tree(source) {
         Ok(tree) => tree,
         Err(error) => return failed(source, error),
     };
     let root = tree.root_node();
-    let mut spans = Vec::new();
-    if let Some(notebook) = named_children(root).find(|node| node.kind() == "object") {
-        let worksheets = member(notebook, "worksheets", source)
-            .into_iter()
-            .flat_map(named_children)
-            .filter_map(|sheet| member(sheet, "cells", source));
-        for cells in member(notebook, "cells", source)
-            .into_iter()
-            .chain(worksheets)
-        {
-            for cell in named_children(cells)
-                .filter(|node| node.kind() == "object" && focus.touches(node.byte_range()))
-            {
-                cell_spans(cell, source, &mut spans);
-            }
-        }
-    }
-    spans.sort_by_key(|span| span.range.start);
+    let spans = match view::tree_object(root) {
+        Some(notebook) => notebook_spans(notebook, source, &focus),
+        None => Vec::new(),
+    };
     Extraction {
         spans,
         syntax_error: first_syntax_error(root, source),
     }
 }
 
-/// The named children of `node` (values of an array, pairs of an object), comments left out.
-fn named_children(node: Node) -> impl Iterator<Item = Node> {
-    let mut cursor = node.walk();
-    let children: Vec<Node> = node
-        .named_children(&mut cursor)
-        .filter(|child| child.kind() != "comment")
-        .collect();
-    children.into_iter()
-}
-
-/// The value of member `name` of a JSON object.
-fn member<'tree>(object: Node<'tree>, name: &str, source: &str) -> Option<Node<'tree>> {
-    named_children(object)
-        .filter(|pair| pair.kind() == "pair")
-        .find(|pair| {
-            pair.child_by_field_name("key")
-                .is_some_and(|key| decode(key, source).text == name)
-        })
-        .and_then(|pair| pair.child_by_field_name("value"))
-}
-
-/// The file range of a JSON string's contents, between its quotes.
-fn contents(string: Node) -> Range<usize> {
-    let mut range = string.byte_range();
-    let count = string.child_count();
-    if let Some(open) = string.child(0).filter(|c| c.kind() == "\"") {
-        range.start = open.end_byte();
-    }
-    if count > 1
-        && let Some(close) = string.child(count - 1).filter(|c| c.kind() == "\"")
+/// The spans of the cells of `notebook` (the top-level object) that `focus` touches,
+/// sorted by start.
+fn notebook_spans<'a, J: JsonValue<'a>>(notebook: J, source: &str, focus: &Focus) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let worksheets = member(notebook, "worksheets", source)
+        .into_iter()
+        .flat_map(JsonValue::elements)
+        .filter_map(|sheet| member(sheet, "cells", source));
+    for cells in member(notebook, "cells", source)
+        .into_iter()
+        .chain(worksheets)
     {
-        range.end = close.start_byte();
+        for cell in cells.elements().into_iter().filter(|cell| {
+            cell.value_kind() == ValueKind::Object && focus.touches(cell.value_range())
+        }) {
+            cell_spans(cell, source, &mut spans);
+        }
     }
-    range.start..range.end.max(range.start)
+    spans.sort_by_key(|span| span.range.start);
+    spans
+}
+
+/// The value of member `name` of a JSON object (the first, if the key is repeated).
+fn member<'a, J: JsonValue<'a>>(object: J, name: &str, source: &str) -> Option<J> {
+    object
+        .members()
+        .into_iter()
+        .find(|(key, _)| decode(*key, source).text == name)
+        .and_then(|(_, value)| value)
 }
 
 /// A JSON string decoded, mapped to the file.
-fn decode(string: Node, source: &str) -> MappedText {
-    let mut text = MappedText::new(contents(string).start);
-    decode_into(&mut text, string, source);
+fn decode<'a, J: JsonValue<'a>>(string: J, source: &str) -> MappedText {
+    let mut text = MappedText::new(string.contents().start);
+    decode_into(&mut text, string.contents(), source);
     text
 }
 
-/// Append the decoded contents of a JSON string to `text`.
-fn decode_into(text: &mut MappedText, string: Node, source: &str) {
-    let range = contents(string);
+/// Append the decoded contents of a JSON string (whose contents lie at `range`) to `text`.
+fn decode_into(text: &mut MappedText, range: Range<usize>, source: &str) {
     let Some(raw) = source.get(range.clone()) else {
         return;
     };
@@ -204,11 +201,13 @@ fn decode_escape(escape: &str) -> (Option<char>, usize) {
 }
 
 /// The JSON strings of a cell's source: the elements of an array, or the one string.
-fn source_strings(value: Node) -> Vec<Node> {
-    match value.kind() {
-        "string" => vec![value],
-        "array" => named_children(value)
-            .filter(|node| node.kind() == "string")
+fn source_strings<'a, J: JsonValue<'a>>(value: J) -> Vec<J> {
+    match value.value_kind() {
+        ValueKind::String => vec![value],
+        ValueKind::Array => value
+            .elements()
+            .into_iter()
+            .filter(|node| node.value_kind() == ValueKind::String)
             .collect(),
         _ => Vec::new(),
     }
@@ -219,19 +218,25 @@ fn text_span(range: Range<usize>) -> Span {
     Span::plain(range, SpanContext::Text)
 }
 
+/// The decoded text of a cell's source strings, mapped to the file.
+fn cell_text<'a, J: JsonValue<'a>>(strings: &[J], source: &str) -> Option<MappedText> {
+    let first = strings.first()?;
+    let mut text = MappedText::new(first.contents().start);
+    for string in strings {
+        decode_into(&mut text, string.contents(), source);
+    }
+    Some(text)
+}
+
 /// Add the spans of one cell.
-fn cell_spans(cell: Node, source: &str, spans: &mut Vec<Span>) {
+fn cell_spans<'a, J: JsonValue<'a>>(cell: J, source: &str, spans: &mut Vec<Span>) {
     let cell_type = member(cell, "cell_type", source)
-        .filter(|value| value.kind() == "string")
+        .filter(|value| value.value_kind() == ValueKind::String)
         .map(|value| decode(value, source).text);
     let code = member(cell, "source", source).or_else(|| member(cell, "input", source));
     let strings = code.map(source_strings).unwrap_or_default();
     if cell_type.as_deref() == Some("markdown") {
-        if let Some(first) = strings.first() {
-            let mut text = MappedText::new(contents(*first).start);
-            for string in &strings {
-                decode_into(&mut text, *string, source);
-            }
+        if let Some(text) = cell_text(&strings, source) {
             spans.extend(
                 super::markdown::extract(&text.text)
                     .spans
@@ -245,60 +250,53 @@ fn cell_spans(cell: Node, source: &str, spans: &mut Vec<Span>) {
         spans.extend(
             strings
                 .iter()
-                .map(|string| text_span(contents(*string)))
+                .map(|string| text_span(string.contents()))
                 .filter(|span| !span.range.is_empty()),
         );
         return;
     }
-    if let Some(first) = strings.first() {
-        let mut text = MappedText::new(contents(*first).start);
-        for string in &strings {
-            decode_into(&mut text, *string, source);
-        }
+    if let Some(text) = cell_text(&strings, source) {
         spans.extend(
-            code_cell_spans(&text.text)
+            ipython::code_cell_spans(&text.text)
                 .into_iter()
                 .map(|span| text.span_to_raw(span)),
         );
     }
     if let Some(outputs) = member(cell, "outputs", source) {
-        for output in named_children(outputs).filter(|node| node.kind() == "object") {
+        for output in outputs
+            .elements()
+            .into_iter()
+            .filter(|node| node.value_kind() == ValueKind::Object)
+        {
             output_spans(output, source, spans);
         }
     }
 }
 
 /// Add a text span for every string of an output, except metadata and binary data.
-fn output_spans(output: Node, source: &str, spans: &mut Vec<Span>) {
-    let mut add_strings = |value: Node| {
-        for_each_node(value, |node| {
-            if node.kind() == "string" {
-                let range = contents(node);
-                if !range.is_empty() {
-                    spans.push(text_span(range));
-                }
+fn output_spans<'a, J: JsonValue<'a>>(output: J, source: &str, spans: &mut Vec<Span>) {
+    let mut add_strings = |value: J| {
+        for string in value.strings() {
+            let range = string.contents();
+            if !range.is_empty() {
+                spans.push(text_span(range));
             }
-        });
+        }
     };
-    for pair in named_children(output).filter(|node| node.kind() == "pair") {
-        let (Some(key), Some(value)) = (
-            pair.child_by_field_name("key"),
-            pair.child_by_field_name("value"),
-        ) else {
+    for (key, value) in output.members() {
+        let Some(value) = value else {
             continue;
         };
         match decode(key, source).text.as_str() {
             "metadata" | "output_type" | "execution_count" | "prompt_number" | "name" => {}
             "png" | "jpeg" | "gif" | "pdf" => {}
-            "data" if value.kind() == "object" => {
-                for item in named_children(value).filter(|node| node.kind() == "pair") {
-                    let binary = item.child_by_field_name("key").is_some_and(|mime| {
-                        let mime = decode(mime, source).text;
-                        ["image/", "audio/", "video/", "application/pdf"]
-                            .iter()
-                            .any(|prefix| mime.starts_with(prefix))
-                    });
-                    if let Some(data) = item.child_by_field_name("value")
+            "data" if value.value_kind() == ValueKind::Object => {
+                for (mime, data) in value.members() {
+                    let mime = decode(mime, source).text;
+                    let binary = ["image/", "audio/", "video/", "application/pdf"]
+                        .iter()
+                        .any(|prefix| mime.starts_with(prefix));
+                    if let Some(data) = data
                         && !binary
                     {
                         add_strings(data);
@@ -308,167 +306,6 @@ fn output_spans(output: Node, source: &str, spans: &mut Vec<Span>) {
             _ => add_strings(value),
         }
     }
-}
-
-/// Line magics whose argument is a shell command line (or, for `%env`, an assignment).
-const SHELL_LINE_MAGICS: &[&str] = &["sx", "system", "env", "set_env"];
-
-/// Line magics that run the package manager of their name with their arguments.
-const PACKAGE_LINE_MAGICS: &[&str] = &["pip", "conda", "mamba"];
-
-/// Line magics whose argument is a Python statement.
-const PYTHON_LINE_MAGICS: &[&str] = &["time", "timeit", "prun", "debug"];
-
-/// What a cell magic's body is.
-enum Body {
-    /// Read by this language's extractor.
-    Language(super::Language),
-    /// Reported as text.
-    Text,
-}
-
-/// The spans of a code cell's text (offsets in that text): a cell magic picks the
-/// language, otherwise the cell is IPython.
-fn code_cell_spans(text: &str) -> Vec<Span> {
-    let Some(magic) = text.strip_prefix("%%") else {
-        return ipython_spans(text);
-    };
-    let line_end = text.find('\n').map_or(text.len(), |i| i + 1);
-    let mut words = magic[..line_end - 2].split_whitespace();
-    let name = words.next().unwrap_or_default();
-    let args: Vec<&str> = words.collect();
-    let body = match name {
-        "bash" | "sh" | "!" | "system" => Body::Language(super::Language::Shell),
-        "script"
-            if args.first().is_some_and(|program| {
-                matches!(program.rsplit('/').next(), Some("bash" | "sh" | "zsh"))
-            }) =>
-        {
-            Body::Language(super::Language::Shell)
-        }
-        "writefile" | "file" => args
-            .iter()
-            .rev()
-            .find(|arg| !arg.starts_with('-'))
-            .and_then(|path| super::Language::from_path(std::path::Path::new(path)))
-            .filter(|language| *language != super::Language::Notebook)
-            .map_or(Body::Text, Body::Language),
-        "javascript" | "js" => Body::Language(super::Language::JavaScript),
-        "time" | "timeit" | "capture" | "prun" | "debug" => Body::Language(super::Language::Python),
-        _ => Body::Text,
-    };
-    let body_text = &text[line_end..];
-    let spans = match body {
-        Body::Language(super::Language::Python) => ipython_spans(body_text),
-        Body::Language(language) => super::extract(language, body_text).spans,
-        Body::Text if body_text.is_empty() => Vec::new(),
-        Body::Text => vec![text_span(0..body_text.len())],
-    };
-    spans
-        .into_iter()
-        .map(|span| shift(span, line_end))
-        .collect()
-}
-
-/// `span` moved `by` bytes later.
-fn shift(span: Span, by: usize) -> Span {
-    let move_range = |r: Range<usize>| r.start + by..r.end + by;
-    Span {
-        range: move_range(span.range),
-        holes: span.holes.into_iter().map(move_range).collect(),
-        key: span.key.map(|mapping| mapping.map_range(move_range)),
-        ..span
-    }
-}
-
-/// The spans of IPython code: Python, with `!` and `%` lines read as described in the
-/// module documentation.
-fn ipython_spans(text: &str) -> Vec<Span> {
-    let magics = magic_lines(text);
-    if magics.is_empty() {
-        return super::python::extract(text).spans;
-    }
-    let mut masked = text.as_bytes().to_vec();
-    for line in &magics {
-        for byte in &mut masked[line.clone()] {
-            if *byte != b'\n' {
-                *byte = b' ';
-            }
-        }
-    }
-    // Only whole characters were replaced, by ASCII spaces.
-    let masked = String::from_utf8(masked).unwrap_or_default();
-    let mut spans = super::python::extract(&masked).spans;
-    for line in magics {
-        spans.extend(magic_spans(&text[line.clone()], line.start));
-    }
-    spans
-}
-
-/// The ranges of `!`/`%` lines (with the lines a trailing `\` continues them onto), each
-/// without its line break.
-fn magic_lines(text: &str) -> Vec<Range<usize>> {
-    let mut lines = Vec::new();
-    let mut current: Option<Range<usize>> = None;
-    let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        let content = line.trim_end_matches(['\n', '\r']);
-        let range = start..start + content.len();
-        start += line.len();
-        let continued = match &mut current {
-            Some(block) => {
-                block.end = range.end;
-                true
-            }
-            None if content.trim_start().starts_with(['!', '%']) => {
-                current = Some(range);
-                true
-            }
-            None => false,
-        };
-        if continued && !content.ends_with('\\') {
-            lines.extend(current.take());
-        }
-    }
-    lines.extend(current);
-    lines
-}
-
-/// The spans of one `!`/`%` line (block) `line` at offset `at` of the cell.
-fn magic_spans(line: &str, at: usize) -> Vec<Span> {
-    let indent = line.len() - line.trim_start().len();
-    let body = &line[indent..];
-    let (spans, offset) = if let Some(command) = body.strip_prefix('!') {
-        let command = command.trim_start_matches('!');
-        let offset = indent + body.len() - command.len();
-        (super::shell::extract(command).spans, offset)
-    } else {
-        let magic = body.trim_start_matches('%');
-        let name_len = magic
-            .find(|c: char| c.is_whitespace())
-            .unwrap_or(magic.len());
-        let name = &magic[..name_len];
-        let argument = &magic[name_len..];
-        let offset = indent + body.len() - argument.len();
-        if PACKAGE_LINE_MAGICS.contains(&name) {
-            // `%pip install x` runs `pip install x`: the name is the command.
-            (
-                super::shell::extract(magic).spans,
-                indent + body.len() - magic.len(),
-            )
-        } else if SHELL_LINE_MAGICS.contains(&name) {
-            (super::shell::extract(argument).spans, offset)
-        } else if PYTHON_LINE_MAGICS.contains(&name) {
-            (super::python::extract(argument).spans, offset)
-        } else {
-            let comment = Span::plain(0..body.len(), SpanContext::Comment);
-            (vec![comment], indent)
-        }
-    };
-    spans
-        .into_iter()
-        .map(|span| shift(span, at + offset))
-        .collect()
 }
 
 #[cfg(test)]
@@ -680,6 +517,64 @@ mod tests {
             "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\"%%writefile\\n\"]}]}",
         ] {
             super::super::test_support::assert_in_bounds(input, &extract(input));
+        }
+    }
+
+    /// serde_json's reading of a valid notebook gives exactly tree-sitter's spans: every
+    /// notebook of the fixtures and of these tests, whole and focused on each cell.
+    #[test]
+    fn both_readers_agree_on_valid_notebooks() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut sources: Vec<String> = ignore::WalkBuilder::new(&root)
+            .standard_filters(false)
+            .build()
+            .flatten()
+            .filter(|entry| entry.path().extension().is_some_and(|e| e == "ipynb"))
+            .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+            .collect();
+        assert!(sources.len() >= 5, "{} fixture notebooks", sources.len());
+        sources.push(notebook(&[
+            r##"{"cell_type": "code", "source": "a = 'anthropic.claude-v2'", "outputs": [{"output_type": "execute_result", "data": {"text/plain": ["'anthropic.claude-v2'"], "application/json": {"anthropic.claude-v2": ["x", {"k": "meta.llama3-8b-instruct-v1:0"}]}, "image/png": "anthropic.claude-v2"}, "metadata": {"m": "anthropic.claude-v2"}}]}"##,
+            r##"{"cell_type": "markdown", "source": ["# Title\n", "Use `anthropic.claude-v2`."]}"##,
+            r##"{"cell_type": "raw", "source": ["anthropic.claude-v2"], "cell_type": "code"}"##,
+            r##"{"cell_type": "code", "source": ["x = 1\n"], "source": ["y = 'anthropic.claude-v2'"]}"##,
+            r##"["not", "a", "cell"]"##,
+        ]));
+        let texts: Vec<&str> = spans(sources.last().unwrap())
+            .into_iter()
+            .map(|(text, _)| text)
+            .collect();
+        // Output data is read to its nested keys; images and metadata are not.
+        for expected in [
+            "'anthropic.claude-v2'",
+            "anthropic.claude-v2",
+            "meta.llama3-8b-instruct-v1:0",
+        ] {
+            assert!(texts.contains(&expected), "{expected}: {texts:?}");
+        }
+        // The code literal, the key in the JSON output and the raw cell (its first `cell_type`).
+        assert_eq!(
+            texts
+                .iter()
+                .filter(|t| **t == "anthropic.claude-v2")
+                .count(),
+            3,
+            "{texts:?}"
+        );
+        sources.push(r#"{"worksheets": [{"cells": [{"cell_type": "code", "input": ["m = \"anthropic.claude-v2\""]}]}]}"#.to_owned());
+        sources.push("[{\"cells\": []}]".to_owned());
+        for source in &sources {
+            assert!(Raw::document(source).is_some());
+            let recovered = extract_recovered(source, Focus::Everything);
+            assert_eq!(extract(source), recovered);
+            for span in &recovered.spans {
+                let anchors = [span.range.clone()];
+                let focus = Focus::Around(&anchors);
+                assert_eq!(
+                    extract_focused(source, Focus::Around(&anchors)),
+                    extract_recovered(source, focus)
+                );
+            }
         }
     }
 }
