@@ -4,8 +4,9 @@
 #   bench/run.sh [FILES|DIR...]    default: 10000 100000
 #
 # For each number it generates a deterministic corpus of that many files
-# (examples/gencorpus.rs, seed 1); a directory is measured as it is (a real repository, or
-# several: never commit their code). Then it times, side by side: `bedrock-migrate scan`, `bedrock-migrate diff`, ripgrep counting the
+# (examples/gencorpus.rs, seed 1, with the noise real code has: `--noise`; BENCH_NOISE=0
+# for the clean tree of earlier measurements); a directory is measured as it is (a real
+# repository, or several: never commit their code). Then it times, side by side: `bedrock-migrate scan`, `bedrock-migrate diff`, ripgrep counting the
 # union of all model IDs of the rules table as fixed strings (`rg -c -F -f ids.txt`), and
 # ast-grep scanning string literals of the same languages with a regex rule. Wall times are
 # medians of hyperfine runs (after a warm-up, so the page cache is hot for everyone; medians
@@ -15,6 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -gt 0 ]; then sizes=("$@"); else sizes=(10000 100000); fi
 runs=${BENCH_RUNS:-5}
+noise=${BENCH_NOISE:-1}
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need rg || ! need hyperfine || ! [ -x /usr/bin/time ]; then
@@ -38,12 +40,14 @@ for n in "${sizes[@]}"; do
     corpus=$(cd "$n" && pwd)
     n=$(basename "$corpus")
   else
-    corpus="$work/corpus-$n"
+    if [ "$noise" = 1 ]; then flags=(--noise); n_name="$n-noisy"; else flags=(); n_name="$n"; fi
+    corpus="$work/corpus-$n_name"
     if [ ! -d "$corpus" ]; then
-      target/release/examples/gencorpus --files "$n" --seed 1 "$corpus"
+      target/release/examples/gencorpus --files "$n" --seed 1 "${flags[@]}" "$corpus"
       # A git repository, so that every tool honours the corpus's .gitignore the same way.
       git -C "$corpus" init -q
     fi
+    n=$n_name
   fi
   files=$(cd "$corpus" && rg --files | wc -l)
   bytes=$(cd "$corpus" && rg --files -0 | xargs -0 cat | wc -c)

@@ -941,8 +941,10 @@ struct RepositoryRegions {
     by_dir: RegionCache,
 }
 
-/// Region evidence read so far, by directory.
-type RegionCache = Mutex<std::collections::HashMap<PathBuf, std::sync::Arc<RepositoryRegion>>>;
+/// Region evidence read (or being read) so far, by directory.
+type RegionCache = Mutex<
+    std::collections::HashMap<PathBuf, std::sync::Arc<std::sync::OnceLock<RepositoryRegion>>>,
+>;
 
 impl RepositoryRegions {
     fn new(paths: &[PathBuf]) -> RepositoryRegions {
@@ -989,18 +991,18 @@ impl RepositoryRegions {
     fn for_file(&self, path: &std::path::Path) -> Option<plan::RegionEvidence> {
         let root = self.root_of(path);
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        // The cache is locked only to find the entry: a thread that needs another
+        // repository (or directory) goes on while this one is read.
         let found = if self.walked.iter().any(|d| absolute.starts_with(d)) {
-            let mut cache = lock(&self.by_root);
-            cache
-                .entry(root.clone())
-                .or_insert_with(|| std::sync::Arc::new(RepositoryRegion::discover(&root)))
+            let entry = lock(&self.by_root).entry(root.clone()).or_default().clone();
+            entry
+                .get_or_init(|| RepositoryRegion::discover(&root))
                 .clone()
         } else {
             let dir = absolute.parent().unwrap_or(&root).to_path_buf();
-            let mut cache = lock(&self.by_dir);
-            cache
-                .entry(dir.clone())
-                .or_insert_with(|| std::sync::Arc::new(RepositoryRegion::governing(&root, &dir)))
+            let entry = lock(&self.by_dir).entry(dir.clone()).or_default().clone();
+            entry
+                .get_or_init(|| RepositoryRegion::governing(&root, &dir))
                 .clone()
         };
         let source = found.for_file(&root, path)?;

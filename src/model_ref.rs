@@ -126,6 +126,8 @@ pub struct Grammar {
     /// The same patterns as a SIMD "packed" searcher (Teddy), for the whole-file
     /// prefilter; `None` where the CPU or the pattern set does not allow one.
     prefilter: Option<aho_corasick::packed::Searcher>,
+    /// No pattern is a prefix of another, so `prefilter` also finds what `providers` does.
+    prefix_free: bool,
     /// Geography prefixes, longest first so that `us-gov` wins over `us`.
     geo_prefixes: Vec<String>,
 }
@@ -165,9 +167,15 @@ impl Grammar {
             .map(|g| g.as_ref().to_string())
             .collect();
         geo_prefixes.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let prefix_free = patterns.iter().all(|p| {
+            patterns
+                .iter()
+                .all(|q| std::ptr::eq(p, q) || !q.starts_with(p.as_str()))
+        });
         Grammar {
             providers,
             prefilter,
+            prefix_free,
             geo_prefixes,
         }
     }
@@ -187,10 +195,18 @@ impl Grammar {
     /// extractor uses them to skip the parts of a syntax tree that cannot matter
     /// ([`crate::extract::Focus`]).
     pub fn anchors(&self, text: &str) -> Vec<Range<usize>> {
-        self.providers
-            .find_iter(text.as_bytes())
-            .map(|m| m.range())
-            .collect()
+        self.prefixes(text.as_bytes()).collect()
+    }
+
+    /// The provider prefixes in `bytes`, leftmost first, without overlaps. With the packed
+    /// searcher when no prefix is a prefix of another (each is a provider name and one `.`;
+    /// names have no `.`): at any position at most one matches then, so its leftmost-first
+    /// matches are the automaton's leftmost-longest ones.
+    fn prefixes<'h>(&'h self, bytes: &'h [u8]) -> Box<dyn Iterator<Item = Range<usize>> + 'h> {
+        match &self.prefilter {
+            Some(teddy) if self.prefix_free => Box::new(teddy.find_iter(bytes).map(|m| m.range())),
+            _ => Box::new(self.providers.find_iter(bytes).map(|m| m.range())),
+        }
     }
 
     /// The geography prefixes this grammar knows, longest first.
@@ -212,11 +228,11 @@ impl Grammar {
         let bytes = text.as_bytes();
         let mut refs = Vec::new();
         let mut resume = 0;
-        for m in self.providers.find_iter(bytes) {
-            if m.start() < resume || holes.iter().any(|h| h.contains(&m.start())) {
+        for m in self.prefixes(bytes) {
+            if m.start < resume || holes.iter().any(|h| h.contains(&m.start)) {
                 continue;
             }
-            if let Some(r) = self.reference_at(text, m.start(), m.end(), holes) {
+            if let Some(r) = self.reference_at(text, m.start, m.end, holes) {
                 resume = r.range.end;
                 refs.push(r);
             }
@@ -490,6 +506,29 @@ pub fn geos_for_region(region: &str) -> &'static [&'static str] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The packed searcher's prefixes are the automaton's, overlapping names included
+    /// (`moonshot.` / `moonshotai.`, `ai21.` inside `xai21.`).
+    #[test]
+    fn packed_prefixes_are_the_automatons() {
+        let g = grammar();
+        assert!(g.prefix_free);
+        let text = "moonshotai.kimi moonshot.x amazon.com meta.metaanthropic.anthropic..amazon.\
+                    deepseek.r1 xmeta.y anthropic.claude-v2 moonshotai.moonshot.";
+        let automaton: Vec<Range<usize>> = g
+            .providers
+            .find_iter(text.as_bytes())
+            .map(|m| m.range())
+            .collect();
+        assert_eq!(automaton.len(), 12, "{automaton:?}");
+        if g.prefilter.is_some() {
+            assert_eq!(g.anchors(text), automaton);
+        }
+        let mut shared = Grammar::new(&["ab", "abc"], &["us"]);
+        assert!(shared.prefix_free);
+        shared.prefix_free = false;
+        assert_eq!(shared.anchors("x abc.ab.d"), [2..6, 6..9]);
+    }
 
     fn grammar() -> Grammar {
         Grammar::new(

@@ -143,12 +143,19 @@ impl RepositoryRegion {
 
     /// Walk `root`, entering only the directories of `chain` when it is given.
     fn walk(root: &Path, chain: Option<&std::collections::HashSet<PathBuf>>) -> RepositoryRegion {
-        let mut found = Found::default();
         let mut builder = crate::walk::ignore_aware(root);
+        // The whole repository is walked with every core: a thread that needs the Region
+        // waits for this walk, and so, often, do the others. A directory chain is a few
+        // directories.
+        let threads = match chain {
+            Some(_) => 1,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+        };
         let chain = chain.cloned();
         builder
             .follow_links(false)
             .max_depth(Some(MAX_DEPTH))
+            .threads(threads)
             .filter_entry(move |entry| {
                 entry.depth() == 0
                     || (walked(entry)
@@ -157,22 +164,31 @@ impl RepositoryRegion {
                                 || chain.contains(entry.path())
                         }))
             });
-        for entry in builder.build().flatten() {
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            let Some(kind) = Kind::of(entry.path()) else {
+        let files = std::sync::Mutex::new(Vec::new());
+        builder.build_parallel().run(|| {
+            Box::new(|entry| {
+                if let Ok(entry) = entry
+                    && entry.file_type().is_some_and(|t| t.is_file())
+                    && let Some(kind) = Kind::of(entry.path())
+                    // Sizes are looked up only for the files named above: the walker's
+                    // own size limit would stat every file of the repository.
+                    && entry.metadata().is_ok_and(|m| m.len() <= MAX_FILE_SIZE)
+                {
+                    let mut files = files.lock().unwrap_or_else(|e| e.into_inner());
+                    files.push((entry.into_path(), kind));
+                }
+                ignore::WalkState::Continue
+            })
+        });
+        let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+        // In path order, whatever order the threads met them in.
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut found = Found::default();
+        for (file, kind) in files {
+            let Some(source) = read(&file) else {
                 continue;
             };
-            // Sizes are looked up only for the files named above: the walker's own size
-            // limit would stat every file of the repository.
-            if entry.metadata().map_or(true, |m| m.len() > MAX_FILE_SIZE) {
-                continue;
-            }
-            let Some(source) = read(entry.path()) else {
-                continue;
-            };
-            let Some(path) = relative(root, entry.path()) else {
+            let Some(path) = relative(root, &file) else {
                 continue;
             };
             if kind.may_hold_region(&source) {

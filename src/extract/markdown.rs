@@ -34,10 +34,12 @@ use std::ops::Range;
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::mapped::MappedText;
-use super::{Extraction, Language, Span, SpanContext};
+use super::{Extraction, Focus, Language, Span, SpanContext};
 
 /// A fenced or indented code block being collected.
 struct Block {
+    /// The whole block in the file, fences included.
+    range: Range<usize>,
     /// The language of a fence, if this tool reads it.
     language: Option<Language>,
     /// The code, as pulldown-cmark gives it, mapped to the file.
@@ -57,6 +59,12 @@ struct Link {
 /// Extract the spans of a Markdown file: prose as text, known code fences through their
 /// language's extractor as docstrings.
 pub fn extract(source: &str) -> Extraction {
+    extract_focused(source, Focus::Everything)
+}
+
+/// Like [`extract`], parsing only the code blocks that `focus` touches (parsing a block
+/// with its language's parser is what a Markdown file costs; its prose costs little).
+pub fn extract_focused(source: &str, focus: Focus) -> Extraction {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -79,6 +87,7 @@ pub fn extract(source: &str) -> Extraction {
                     CodeBlockKind::Indented => None,
                 };
                 block = Some(Block {
+                    range: range.clone(),
                     language,
                     code: MappedText::new(range.start),
                     pieces: Vec::new(),
@@ -86,7 +95,7 @@ pub fn extract(source: &str) -> Extraction {
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some(block) = block.take() {
-                    block_spans(block, &mut spans);
+                    block_spans(block, &focus, &mut spans);
                 }
             }
             Event::Text(text) if block.is_some() => {
@@ -161,12 +170,16 @@ fn text_span(range: Range<usize>) -> Span {
 }
 
 /// Add the spans of a finished code block: its language's spans as documentation, or its
-/// pieces as text.
-fn block_spans(block: Block, spans: &mut Vec<Span>) {
+/// pieces as text. A block in a language that `focus` does not touch gives nothing: none of
+/// its spans could overlap a provider prefix.
+fn block_spans(block: Block, focus: &Focus, spans: &mut Vec<Span>) {
     let Some(language) = block.language else {
         spans.extend(block.pieces.into_iter().map(text_span));
         return;
     };
+    if !focus.touches(block.range.clone()) {
+        return;
+    }
     let extraction = super::extract(language, &block.code.text);
     spans.extend(extraction.spans.into_iter().map(|span| {
         let context = match span.context {

@@ -276,9 +276,9 @@ pub fn extract(language: Language, source: &str) -> Extraction {
     extract_focused(language, source, Focus::Everything)
 }
 
-/// Like [`extract`], but the extractors that can skip parts of the tree (Python,
-/// TypeScript/JavaScript) return only the spans `focus` asks for; the others return every
-/// span.
+/// Like [`extract`], but the extractors that can skip parts of the file (Python,
+/// TypeScript/JavaScript, notebooks, Markdown) return only the spans `focus` asks for; the
+/// others return every span.
 pub fn extract_focused(language: Language, source: &str, focus: Focus) -> Extraction {
     use typescript::Dialect;
     match language {
@@ -296,7 +296,7 @@ pub fn extract_focused(language: Language, source: &str, focus: Focus) -> Extrac
         Language::Notebook => notebook::extract_focused(source, focus),
         Language::Dockerfile => dockerfile::extract(source),
         Language::Shell => shell::extract(source),
-        Language::Markdown => markdown::extract(source),
+        Language::Markdown => markdown::extract_focused(source, focus),
         Language::PlainText => plain::extract(source),
     }
 }
