@@ -296,6 +296,29 @@ impl Grammar {
         })
     }
 
+    /// Whether a reference may start at the provider prefix at `start` of a file's raw
+    /// text, as far as the bytes before it tell (the candidate check runs before any
+    /// parse, so spans and interpolation holes are not known yet). False only when the
+    /// prefix is glued to the word before it (`software.amazon.`, `www.amazon.`,
+    /// `import.meta.`, `my_anthropic.`, `x-anthropic.`), that word is no geography prefix,
+    /// and nothing before the word could end an interpolation that the reference follows
+    /// (`%s.`, `%(geo)s.`, `$GEO.`, `{geo}.`, `${var.geo}.`, `\(geo).`): then
+    /// [`Grammar::find_with_holes`] finds no reference there in any span.
+    pub fn may_start_reference(&self, bytes: &[u8], start: usize) -> bool {
+        if !glued(bytes, start) || self.geo_before(bytes, start).is_some() {
+            return true;
+        }
+        let word_start = bytes[..start]
+            .iter()
+            .rposition(|&b| !(is_word_byte(b) || matches!(b, b'.' | b'-')))
+            .map_or(0, |i| i + 1);
+        word_start > 0
+            && matches!(
+                bytes[word_start - 1],
+                b'%' | b'$' | b'}' | b')' | b'@' | b'#'
+            )
+    }
+
     /// The geography prefix that ends right before `start` (`us.` in `us.anthropic.…`).
     fn geo_before(&self, bytes: &[u8], start: usize) -> Option<String> {
         if start == 0 || bytes[start - 1] != b'.' {

@@ -18,11 +18,17 @@ use crate::rules::Rules;
 /// True when `text` holds a hit of the model-ID grammar that could be reported: at some
 /// provider prefix, the run of ID characters (a URL-encoded `:` included) is a known model,
 /// a known misspelling, a strict prefix of a known ID, something shaped like a model ID, or
-/// a known ID followed by a `.suffix` or `:suffix`. What stands before the prefix is not
-/// looked at (`{geo}.anthropic.…` in a template is a reference).
+/// a known ID followed by a `.suffix` or `:suffix`; and the prefix is not glued to a word
+/// before it that cannot be a geography prefix or end an interpolation
+/// ([`crate::model_ref::Grammar::may_start_reference`]: `software.amazon.awssdk:bom:2.25.0`
+/// is not a candidate, `{geo}.anthropic.…` and `%s.anthropic.…` in templates are).
 pub fn is_candidate(text: &str, rules: &Rules) -> bool {
     let bytes = text.as_bytes();
-    rules.grammar().anchors(text).into_iter().any(|anchor| {
+    let grammar = rules.grammar();
+    grammar.anchors(text).into_iter().any(|anchor| {
+        if !grammar.may_start_reference(bytes, anchor.start) {
+            return false;
+        }
         let mut id = String::new();
         let mut at = anchor.start;
         while at < bytes.len() {
@@ -63,6 +69,9 @@ mod tests {
             "see https://aws.amazon.com/bedrock and import.meta.url",
             "import software.amazon.awssdk.core; w = csv.writer(f); openai.ChatCompletion",
             "meta.description = 'x'; google.cloud; mistral.client",
+            "<artifactId>software.amazon.awssdk:bedrockruntime:2.25.0</artifactId>",
+            "com.amazon.nova-pro-v1:0 www.amazon.titan-v1:0 my_anthropic.claude-v2",
+            "x-anthropic.claude-v2 import.meta.llama3-8b-instruct-v1:0",
         ] {
             assert!(!is_candidate(noise, &rules), "{noise}");
         }
@@ -81,6 +90,15 @@ mod tests {
             "anthropic.claude-9-9-v1:0",
             "cohere.embed-english-v4:0",
             "format!(\"{geo}.anthropic.claude-3-5-sonnet-20240620-v1:0\")",
+            "'%s.anthropic.claude-v2' % geo",
+            "'%(geo)s.anthropic.claude-v2' % d",
+            "\"%-3s.anthropic.claude-v2\"",
+            "M=$GEO.anthropic.claude-v2",
+            "`${geo}.anthropic.claude-v2`",
+            "\"${var.geo}.anthropic.claude-v2\"",
+            "\"\\(geo).anthropic.claude-v2\"",
+            "\"models:\\nanthropic.claude-v2\"",
+            "m = 'eu.anthropic.claude-v2'",
         ] {
             assert!(is_candidate(text, &rules), "{text}");
         }
