@@ -48,20 +48,35 @@ pub(super) fn review_keys(keys: &[Key], findings: &mut [Finding]) {
 /// Drop the fixes that would make two keys of one mapping equal: a table keyed by model ID
 /// (prices, limits, display names) often lists the replacement already.
 pub(super) fn drop_colliding(source: &str, keys: &[Key], findings: &mut [Finding]) {
-    // Each key's text once every fix inside it is applied.
-    let finals: Vec<String> = keys
+    // Each key's text once every fix inside it is applied (only the key's own bytes are
+    // copied: a minified file holds thousands of keys).
+    let finals: Vec<std::borrow::Cow<str>> = keys
         .iter()
         .map(|key| {
-            let edits: Vec<_> = findings[key.findings.clone()]
+            let text = &source[key.range.clone()];
+            let edits: Vec<crate::finding::Edit> = findings[key.findings.clone()]
                 .iter()
                 .filter_map(|f| f.fix.as_ref())
-                .flat_map(|fix| fix.edits.iter().cloned())
+                .flat_map(|fix| fix.edits.iter())
                 .filter(|e| key.range.start <= e.range.start && e.range.end <= key.range.end)
+                .map(|e| crate::finding::Edit {
+                    range: e.range.start - key.range.start..e.range.end - key.range.start,
+                    ..e.clone()
+                })
                 .collect();
-            let spliced = crate::text::splice(&source[..key.range.end], &edits);
-            spliced[key.range.start..].to_string()
+            if edits.is_empty() {
+                std::borrow::Cow::Borrowed(text)
+            } else {
+                std::borrow::Cow::Owned(crate::text::splice(text, &edits))
+            }
         })
         .collect();
+    // The first key of each mapping with each final text.
+    let mut first: std::collections::HashMap<(&Mapping, &str), Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, key) in keys.iter().enumerate() {
+        first.entry((&key.mapping, &finals[i])).or_default().push(i);
+    }
     for (i, key) in keys.iter().enumerate() {
         if !findings[key.findings.clone()]
             .iter()
@@ -69,11 +84,11 @@ pub(super) fn drop_colliding(source: &str, keys: &[Key], findings: &mut [Finding
         {
             continue;
         }
-        let clash = keys
+        let clash = first[&(&key.mapping, &*finals[i])]
             .iter()
-            .enumerate()
-            .find(|&(j, other)| j != i && other.mapping == key.mapping && finals[j] == finals[i]);
-        let Some((j, _)) = clash else {
+            .copied()
+            .find(|&j| j != i);
+        let Some(j) = clash else {
             continue;
         };
         let (line, _) = crate::extract::line_col(source, keys[j].range.start);
