@@ -329,6 +329,7 @@ pub fn execute_holding(
         max_filesize: args.max_filesize,
         exclude,
         progress: Some(std::sync::Arc::clone(&counters)),
+        all_text: args.all_text,
     };
     let stdin = paths.iter().any(|p| p.as_os_str() == "-");
     if stdin && paths.len() > 1 {
@@ -652,6 +653,11 @@ fn gather(
     // `apply::recover_directory`): each once, before the first write there.
     let recovered = Mutex::new(std::collections::HashSet::new());
     let links = Mutex::new(std::collections::HashMap::new());
+    // Jest/Vitest snapshots are planned with the other files but rewritten after the walk,
+    // and only where a source file of this run rewrites the same reference the same way
+    // (see `snapshot`).
+    let snapshots: Mutex<Vec<DeferredSnapshot>> = Mutex::default();
+    let source_fixes = Mutex::new(plan::snapshots::SourceFixes::default());
     // The directories named on the command line (or those of named files) first, before
     // their files are read: a file that an interrupted run left half-written is then read
     // whole (a pre-commit hook names files).
@@ -753,6 +759,14 @@ fn gather(
                         lock(&gathered).warnings.extend(messages);
                     }
                 }
+                if plan::snapshots::is_snapshot(&file.path, file.language) {
+                    lock(&snapshots).push(DeferredSnapshot {
+                        file: file.clone(),
+                        report,
+                        root,
+                    });
+                    return None;
+                }
                 if mode.edits() {
                     match rewrite(&file, &mut report, mode, unsafe_fixes, root.as_deref()) {
                         Ok(Rewritten::Diff(bytes)) => diff = Some(bytes),
@@ -760,6 +774,9 @@ fn gather(
                         Ok(Rewritten::Nothing | Rewritten::Text(_)) => {}
                         Err(e) => rewrite_error = Some(e.to_string()),
                     }
+                }
+                if rewrite_error.is_none() {
+                    lock(&source_fixes).add(&file.text, &report.findings);
                 }
                 Some(Planned {
                     report,
@@ -816,11 +833,44 @@ fn gather(
         Visit::Error { path, message } => lock(&gathered).errors.push((path, message)),
     });
     let mut g = gathered.into_inner().unwrap_or_else(|p| p.into_inner());
+    let source_fixes = source_fixes.into_inner().unwrap_or_else(|p| p.into_inner());
+    for deferred in snapshots.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        let DeferredSnapshot {
+            file,
+            mut report,
+            root,
+        } = deferred;
+        source_fixes.restrict(&file.text, &mut report.findings);
+        let (mut diff, mut not_diffable, mut rewrite_error) = (None, false, None);
+        if mode.edits() {
+            match rewrite(&file, &mut report, mode, unsafe_fixes, root.as_deref()) {
+                Ok(Rewritten::Diff(bytes)) => diff = Some(bytes),
+                Ok(Rewritten::NotDiffable) => not_diffable = true,
+                Ok(Rewritten::Nothing | Rewritten::Text(_)) => {}
+                Err(e) => rewrite_error = Some(e.to_string()),
+            }
+        }
+        g.files.push(Planned {
+            report,
+            diff,
+            not_diffable,
+            rewrite_error,
+        });
+    }
     g.files.sort_by(|a, b| a.report.path.cmp(&b.report.path));
     g.warnings.sort();
     g.excluded.sort_by(|a, b| a.0.cmp(&b.0));
     g.errors.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
     g
+}
+
+/// A test snapshot planned during the walk, rewritten after it (see
+/// [`plan::snapshots`]).
+struct DeferredSnapshot {
+    file: SourceFile,
+    report: FileReport,
+    /// The repository root, for writes.
+    root: Option<PathBuf>,
 }
 
 /// For a file with several hard links: the name under which it was met first, when that was

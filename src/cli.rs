@@ -153,6 +153,11 @@ pub struct RunArgs {
     #[arg(long)]
     pub hidden: bool,
 
+    /// Also report model IDs in text files of types this tool does not read (`.txt`,
+    /// `.csv`, `.html`, …), as plain text: for inventories; they are never rewritten.
+    #[arg(long)]
+    pub all_text: bool,
+
     /// Files larger than this many bytes are not read: a walked one is skipped with a
     /// warning, unless its first bytes hold a model-ID prefix; a named one, or one with
     /// such a prefix, is an error (exit 2), never a silent pass.

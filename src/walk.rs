@@ -48,6 +48,9 @@ pub struct WalkOptions {
     pub exclude: Exclusions,
     /// Counts every file walked (for the progress line), when set.
     pub progress: Option<Arc<Counters>>,
+    /// Read text files of every type: those of no type this tool reads are reported as
+    /// plain text (never rewritten), for inventories (`--all-text`).
+    pub all_text: bool,
 }
 
 impl Default for WalkOptions {
@@ -59,6 +62,7 @@ impl Default for WalkOptions {
             max_filesize: DEFAULT_MAX_FILESIZE,
             exclude: Exclusions::default(),
             progress: None,
+            all_text: false,
         }
     }
 }
@@ -440,6 +444,122 @@ fn error_path(err: &ignore::Error) -> Option<PathBuf> {
     }
 }
 
+/// The language of a file whose name does not tell, from its text:
+/// - a CloudFormation or SAM template, whatever its extension (`template`, `*.template`,
+///   `*.cfn`): it has `AWSTemplateFormatVersion`, or `Resources` with an `AWS::` type; JSON
+///   when it starts with `{`, YAML otherwise;
+/// - a Jest or Vitest snapshot (`__snapshots__/*.snap`), which is JavaScript: its first line
+///   is `// Jest Snapshot v1, …` or `// Vitest Snapshot v1, …` (other tools' `.snap` files,
+///   such as insta's, are not).
+pub fn sniff(path: &Path, text: &str) -> Option<Language> {
+    let text = text.trim_start_matches('\u{feff}');
+    if path.extension().is_some_and(|e| e == "snap") {
+        return (text.starts_with("// Jest Snapshot") || text.starts_with("// Vitest Snapshot"))
+            .then_some(Language::JavaScript);
+    }
+    let template = text.contains("AWSTemplateFormatVersion")
+        || (text.contains("Resources") && text.contains("AWS::"));
+    if !template {
+        return None;
+    }
+    Some(if text.trim_start().starts_with('{') {
+        Language::Json
+    } else {
+        Language::Yaml
+    })
+}
+
+/// Whether a file's name says it is binary (an image, an archive, a font, a compiled
+/// object…): such files of no known type are not even read when walking.
+fn is_binary_name(path: &Path) -> bool {
+    const BINARY: &[&str] = &[
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "bmp",
+        "ico",
+        "icns",
+        "webp",
+        "svgz",
+        "tif",
+        "tiff",
+        "psd",
+        "pdf",
+        "zip",
+        "gz",
+        "tgz",
+        "bz2",
+        "xz",
+        "zst",
+        "7z",
+        "rar",
+        "tar",
+        "jar",
+        "war",
+        "whl",
+        "egg",
+        "so",
+        "dylib",
+        "dll",
+        "exe",
+        "o",
+        "a",
+        "lib",
+        "class",
+        "pyc",
+        "pyo",
+        "wasm",
+        "woff",
+        "woff2",
+        "ttf",
+        "otf",
+        "eot",
+        "mp3",
+        "mp4",
+        "m4a",
+        "wav",
+        "ogg",
+        "flac",
+        "mov",
+        "avi",
+        "mkv",
+        "webm",
+        "parquet",
+        "avro",
+        "orc",
+        "pkl",
+        "pickle",
+        "npy",
+        "npz",
+        "h5",
+        "hdf5",
+        "onnx",
+        "pt",
+        "pth",
+        "bin",
+        "safetensors",
+        "db",
+        "sqlite",
+        "sqlite3",
+        "xlsx",
+        "xls",
+        "docx",
+        "doc",
+        "pptx",
+        "ppt",
+        "key",
+        "numbers",
+        "pages",
+        "dmg",
+        "iso",
+        "img",
+    ];
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| BINARY.iter().any(|b| e.eq_ignore_ascii_case(b)))
+}
+
 /// Read one file and decide what it is. `explicit` files (named on the command line) get a
 /// warning when they are skipped; walked files of other types are passed over silently.
 pub fn read_candidate(
@@ -464,11 +584,13 @@ pub fn read_candidate(
         };
     }
     // A file named on the command line is always read: as text when its type is unknown.
-    let language = match Language::from_path(path) {
-        Some(language) => language,
-        None if explicit => Language::PlainText,
-        None => return None,
-    };
+    // A walked file whose name says nothing may still be a CloudFormation template or a
+    // Jest snapshot, told by its contents once read (see `sniff`); files whose name says
+    // they are binary are not read at all.
+    let by_name = Language::from_path(path);
+    if by_name.is_none() && !explicit && is_binary_name(path) {
+        return None;
+    }
     let error = |e: std::io::Error| {
         Some(Visit::Error {
             path: Some(path.to_path_buf()),
@@ -537,12 +659,19 @@ pub fn read_candidate(
     }
     match encoding::decode(bytes) {
         Ok((text, _)) if utf16 && !grammar.may_contain_reference(text.as_bytes()) => None,
-        Ok((text, encoding)) => Some(Visit::File(SourceFile {
-            path: path.to_path_buf(),
-            language,
-            text,
-            encoding,
-        })),
+        Ok((text, encoding)) => {
+            let language = match by_name.or_else(|| sniff(path, &text)) {
+                Some(language) => language,
+                None if explicit || options.all_text => Language::PlainText,
+                None => return None,
+            };
+            Some(Visit::File(SourceFile {
+                path: path.to_path_buf(),
+                language,
+                text,
+                encoding,
+            }))
+        }
         Err((bytes, Undecodable::Binary)) => {
             give_back(bytes);
             skipped("binary file (contains NUL bytes)")
@@ -561,6 +690,30 @@ pub fn read_candidate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templates_and_snapshots_are_told_by_their_text() {
+        let p = Path::new;
+        let yaml = "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n";
+        assert_eq!(sniff(p("x.template"), yaml), Some(Language::Yaml));
+        let sam = "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n";
+        assert_eq!(sniff(p("template"), sam), Some(Language::Yaml));
+        let json = "\u{feff}  {\"Resources\": {\"A\": {\"Type\": \"AWS::Bedrock::Agent\"}}}";
+        assert_eq!(sniff(p("stack.cfn"), json), Some(Language::Json));
+        assert_eq!(sniff(p("page.template"), "<p>{{model}}</p>"), None);
+        let jest = "// Jest Snapshot v1, https://goo.gl/fbAQLP\n\nexports[`a 1`] = `x`;\n";
+        assert_eq!(
+            sniff(p("__snapshots__/a.test.ts.snap"), jest),
+            Some(Language::JavaScript)
+        );
+        let vitest = "// Vitest Snapshot v1, https://vitest.dev/guide/snapshot.html\n";
+        assert_eq!(sniff(p("a.snap"), vitest), Some(Language::JavaScript));
+        // insta's snapshots (and a snapshot of a template) are not JavaScript.
+        let insta = "---\nsource: src/main.rs\n---\nResources AWS::X\n";
+        assert_eq!(sniff(p("a.snap"), insta), None);
+        assert!(is_binary_name(p("logo.PNG")) && is_binary_name(p("m.safetensors")));
+        assert!(!is_binary_name(p("Gateway.template")) && !is_binary_name(p("Makefile")));
+    }
 
     fn exclusions(base: &str, globs: &[&str]) -> Exclusions {
         Exclusions::new(globs.iter().map(|g| (Path::new(base), *g))).unwrap()

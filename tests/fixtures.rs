@@ -286,6 +286,8 @@ fixture!(exclude);
 fixture!(reference_shapes);
 fixture!(migrate_by_default);
 fixture!(config_discovery);
+fixture!(snapshots);
+fixture!(file_types);
 
 #[test]
 fn every_fixture_has_a_test() {

@@ -159,6 +159,75 @@ pub fn extract_focused(source: &str, focus: Focus) -> Extraction {
     }
 }
 
+/// Extract the spans of an MDX file: Markdown, except that JSX blocks (a line starting
+/// with `<` and a capital letter, `</`, `<>` or `{`, up to the next blank line) and ESM lines
+/// (`import …`, `export …` at the start of a line, up to the next blank line) are not
+/// Markdown: they are reported as [`SpanContext::Text`] and never rewritten, since a
+/// component's props are code this tool does not parse. Fenced code blocks are Markdown's.
+pub fn extract_mdx(source: &str, focus: Focus) -> Extraction {
+    let blocks = mdx_blocks(source);
+    if blocks.is_empty() {
+        return extract_focused(source, focus);
+    }
+    // The blocks are blanked out (line breaks kept) so that offsets stay those of the file.
+    let mut masked = source.as_bytes().to_vec();
+    for block in &blocks {
+        for byte in &mut masked[block.clone()] {
+            if *byte != b'\n' && *byte != b'\r' {
+                *byte = b' ';
+            }
+        }
+    }
+    // Whole lines were replaced, so the text is still UTF-8.
+    let masked = String::from_utf8(masked).unwrap_or_default();
+    let mut extraction = extract_focused(&masked, focus);
+    extraction.spans.extend(blocks.into_iter().map(text_span));
+    extraction.spans.sort_by_key(|span| span.range.start);
+    extraction
+}
+
+/// The byte ranges of an MDX file's JSX and ESM blocks (see [`extract_mdx`]), each from the
+/// start of its first line to the end of its last (line break excluded).
+fn mdx_blocks(source: &str) -> Vec<Range<usize>> {
+    let mut blocks: Vec<Range<usize>> = Vec::new();
+    let mut current: Option<Range<usize>> = None;
+    let mut fence: Option<&str> = None;
+    let mut start = 0;
+    for line in source.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let range = start..start + content.len();
+        start += line.len();
+        let trimmed = content.trim_start();
+        if let Some(marker) = fence {
+            if trimmed.starts_with(marker) {
+                fence = None;
+            }
+            continue;
+        }
+        if current.is_none() && (trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
+            fence = Some(&trimmed[..3]);
+            continue;
+        }
+        if content.trim().is_empty() {
+            blocks.extend(current.take());
+            continue;
+        }
+        if let Some(block) = &mut current {
+            block.end = range.end;
+            continue;
+        }
+        let jsx = trimmed.strip_prefix('<').is_some_and(|rest| {
+            rest.starts_with(|c: char| c.is_ascii_uppercase() || c == '/' || c == '>')
+        }) || trimmed.starts_with('{');
+        let esm = content.starts_with("import ") || content.starts_with("export ");
+        if jsx || esm {
+            current = Some(range);
+        }
+    }
+    blocks.extend(current);
+    blocks
+}
+
 /// A [`SpanContext::Prose`] span.
 fn prose_span(range: Range<usize>) -> Span {
     Span::plain(range, SpanContext::Prose)
@@ -402,5 +471,33 @@ mod tests {
     fn broken_code_in_a_fence_is_no_error() {
         let source = "```python\ndef f(:\n    return 'anthropic.claude-v2'\n```\n";
         assert_eq!(spans(source), [("anthropic.claude-v2", Docstring)]);
+    }
+
+    #[test]
+    fn mdx_jsx_and_esm_blocks_are_text() {
+        let source = "import { Tabs } from '@site/x';\n\n# Models\n\nUse `anthropic.claude-v2`.\n\n\
+                      <Tabs items={[\"anthropic.claude-instant-v1\"]}>\n  <Tab>amazon.titan-text-express-v1</Tab>\n</Tabs>\n\n\
+                      ```python\nm = \"anthropic.claude-v2\"\n<Not a block>\n```\n";
+        let extraction = extract_mdx(source, Focus::Everything);
+        let found = super::super::test_support::contexts(source, &extraction);
+        assert_eq!(
+            found,
+            [
+                ("import { Tabs } from '@site/x';", Text),
+                ("Models", Prose),
+                ("Use ", Prose),
+                ("`anthropic.claude-v2`", Prose),
+                (".", Prose),
+                (
+                    "<Tabs items={[\"anthropic.claude-instant-v1\"]}>\n  <Tab>amazon.titan-text-express-v1</Tab>\n</Tabs>",
+                    Text
+                ),
+                ("anthropic.claude-v2", Docstring),
+            ]
+        );
+        assert_eq!(
+            extract_mdx("# Plain", Focus::Everything),
+            extract("# Plain")
+        );
     }
 }

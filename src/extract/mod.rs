@@ -13,6 +13,7 @@ pub mod dockerfile;
 pub mod hcl;
 pub mod ini;
 pub mod json;
+pub mod jsonl;
 mod mapped;
 pub mod markdown;
 pub mod notebook;
@@ -74,6 +75,18 @@ pub struct Span {
 }
 
 impl Span {
+    /// This span moved `by` bytes later (holes and the key's mapping with it): a span of a
+    /// piece of a file (a line, a cell) made a span of the file.
+    pub(crate) fn shifted(self, by: usize) -> Span {
+        let move_range = |r: Range<usize>| r.start + by..r.end + by;
+        Span {
+            range: move_range(self.range),
+            holes: self.holes.into_iter().map(move_range).collect(),
+            key: self.key.map(|mapping| mapping.map_range(move_range)),
+            ..self
+        }
+    }
+
     /// A span of `range` in `context`, with no holes, not a key and without a key name.
     pub(crate) fn plain(range: Range<usize>, context: SpanContext) -> Span {
         Span {
@@ -205,6 +218,10 @@ pub enum Language {
     Shell,
     /// `.md`, `.markdown`
     Markdown,
+    /// `.mdx`: Markdown with JSX blocks and `import`/`export` lines, which are left alone
+    Mdx,
+    /// `.jsonl`, `.ndjson`: one JSON document a line
+    JsonLines,
     /// Any other file named on the command line: scanned as text, never rewritten.
     PlainText,
 }
@@ -231,6 +248,7 @@ impl Language {
             "js" | "mjs" | "cjs" | "jsx" => Language::JavaScript,
             "rs" => Language::Rust,
             "json" | "jsonc" => Language::Json,
+            "jsonl" | "ndjson" => Language::JsonLines,
             "yml" | "yaml" => Language::Yaml,
             "toml" => Language::Toml,
             "ini" | "cfg" | "properties" => Language::Ini,
@@ -240,6 +258,7 @@ impl Language {
             "dockerfile" => Language::Dockerfile,
             "sh" | "bash" | "zsh" => Language::Shell,
             "md" | "markdown" => Language::Markdown,
+            "mdx" => Language::Mdx,
             _ => return None,
         })
     }
@@ -262,6 +281,8 @@ impl Language {
             Language::Dockerfile => "dockerfile",
             Language::Shell => "shell",
             Language::Markdown => "markdown",
+            Language::JsonLines => "jsonl",
+            Language::Mdx => "mdx",
             Language::PlainText => "text",
         }
     }
@@ -297,6 +318,8 @@ pub fn extract_focused(language: Language, source: &str, focus: Focus) -> Extrac
         Language::Dockerfile => dockerfile::extract(source),
         Language::Shell => shell::extract(source),
         Language::Markdown => markdown::extract_focused(source, focus),
+        Language::JsonLines => jsonl::extract_focused(source, focus),
+        Language::Mdx => markdown::extract_mdx(source, focus),
         Language::PlainText => plain::extract(source),
     }
 }

@@ -18,6 +18,7 @@ pub mod candidate;
 mod keys;
 mod paths;
 mod safety;
+pub mod snapshots;
 mod templates;
 
 use crate::callsite::{self, Usage};

@@ -62,19 +62,8 @@ pub(super) fn code_cell_spans(text: &str) -> Vec<Span> {
     };
     spans
         .into_iter()
-        .map(|span| shift(span, line_end))
+        .map(|span| span.shifted(line_end))
         .collect()
-}
-
-/// `span` moved `by` bytes later.
-fn shift(span: Span, by: usize) -> Span {
-    let move_range = |r: Range<usize>| r.start + by..r.end + by;
-    Span {
-        range: move_range(span.range),
-        holes: span.holes.into_iter().map(move_range).collect(),
-        key: span.key.map(|mapping| mapping.map_range(move_range)),
-        ..span
-    }
 }
 
 /// The spans of IPython code: Python, with `!` and `%` lines read as described in the
@@ -163,6 +152,6 @@ fn magic_spans(line: &str, at: usize) -> Vec<Span> {
     };
     spans
         .into_iter()
-        .map(|span| shift(span, at + offset))
+        .map(|span| span.shifted(at + offset))
         .collect()
 }
