@@ -97,8 +97,8 @@ mod tests {
     fn focus_skips_lines_without_a_prefix() {
         let source = "{\"a\": \"x\"}\n{\"m\": \"anthropic.claude-v2\"}\n";
         let at = source.find("anthropic").unwrap();
-        let anchors = vec![at..at + 10];
-        let focused = extract_focused(source, Focus::Around(&anchors));
+        let anchor = at..at + 10;
+        let focused = extract_focused(source, Focus::Around(std::slice::from_ref(&anchor)));
         assert!(focused.spans.iter().all(|s| s.range.start > 11));
         assert_eq!(focused.spans.len(), 2);
     }
