@@ -737,7 +737,7 @@ fn gather(
                 }
                 let mut findings = plan.findings;
                 bedrock_migrate::encoding::refuse_unencodable(&mut findings, file.encoding);
-                let mut report = FileReport {
+                let report = FileReport {
                     path: report::display_path(&file.path),
                     findings,
                     syntax_error: plan.syntax_error,
@@ -746,7 +746,6 @@ fn gather(
                 // Files are rewritten (or diffed) here, on the walker's threads, as soon
                 // as they are planned: verification re-parses every edited file, and the
                 // text need not be kept until the walk ends.
-                let (mut diff, mut not_diffable, mut rewrite_error) = (None, false, None);
                 let mut root = None;
                 if mode.writes() {
                     root = Some(regions.root_of(&file.path));
@@ -767,23 +766,11 @@ fn gather(
                     });
                     return None;
                 }
-                if mode.edits() {
-                    match rewrite(&file, &mut report, mode, unsafe_fixes, root.as_deref()) {
-                        Ok(Rewritten::Diff(bytes)) => diff = Some(bytes),
-                        Ok(Rewritten::NotDiffable) => not_diffable = true,
-                        Ok(Rewritten::Nothing | Rewritten::Text(_)) => {}
-                        Err(e) => rewrite_error = Some(e.to_string()),
-                    }
+                let planned = planned_file(&file, report, mode, unsafe_fixes, root.as_deref());
+                if planned.rewrite_error.is_none() {
+                    lock(&source_fixes).add(&file.text, &planned.report.findings);
                 }
-                if rewrite_error.is_none() {
-                    lock(&source_fixes).add(&file.text, &report.findings);
-                }
-                Some(Planned {
-                    report,
-                    diff,
-                    not_diffable,
-                    rewrite_error,
-                })
+                Some(planned)
             }));
             match planned {
                 Ok(Some(planned)) => lock(&gathered).files.push(planned),
@@ -841,27 +828,44 @@ fn gather(
             root,
         } = deferred;
         source_fixes.restrict(&file.text, &mut report.findings);
-        let (mut diff, mut not_diffable, mut rewrite_error) = (None, false, None);
-        if mode.edits() {
-            match rewrite(&file, &mut report, mode, unsafe_fixes, root.as_deref()) {
-                Ok(Rewritten::Diff(bytes)) => diff = Some(bytes),
-                Ok(Rewritten::NotDiffable) => not_diffable = true,
-                Ok(Rewritten::Nothing | Rewritten::Text(_)) => {}
-                Err(e) => rewrite_error = Some(e.to_string()),
-            }
-        }
-        g.files.push(Planned {
+        g.files.push(planned_file(
+            &file,
             report,
-            diff,
-            not_diffable,
-            rewrite_error,
-        });
+            mode,
+            unsafe_fixes,
+            root.as_deref(),
+        ));
     }
     g.files.sort_by(|a, b| a.report.path.cmp(&b.report.path));
     g.warnings.sort();
     g.excluded.sort_by(|a, b| a.0.cmp(&b.0));
     g.errors.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
     g
+}
+
+/// A planned file, rewritten (or diffed) when the mode edits.
+fn planned_file(
+    file: &SourceFile,
+    mut report: FileReport,
+    mode: Mode,
+    unsafe_fixes: bool,
+    root: Option<&Path>,
+) -> Planned {
+    let (mut diff, mut not_diffable, mut rewrite_error) = (None, false, None);
+    if mode.edits() {
+        match rewrite(file, &mut report, mode, unsafe_fixes, root) {
+            Ok(Rewritten::Diff(bytes)) => diff = Some(bytes),
+            Ok(Rewritten::NotDiffable) => not_diffable = true,
+            Ok(Rewritten::Nothing | Rewritten::Text(_)) => {}
+            Err(e) => rewrite_error = Some(e.to_string()),
+        }
+    }
+    Planned {
+        report,
+        diff,
+        not_diffable,
+        rewrite_error,
+    }
 }
 
 /// A test snapshot planned during the walk, rewritten after it (see
