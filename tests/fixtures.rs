@@ -286,6 +286,13 @@ fixture!(exclude);
 fixture!(reference_shapes);
 fixture!(migrate_by_default);
 fixture!(config_discovery);
+fixture!(java);
+fixture!(kotlin);
+fixture!(csharp);
+fixture!(go);
+fixture!(php);
+fixture!(ruby);
+fixture!(swift);
 
 #[test]
 fn every_fixture_has_a_test() {
