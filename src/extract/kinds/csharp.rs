@@ -2,7 +2,9 @@
 //!
 //! - Regular `"…"` (also with a `u8` suffix), verbatim `@"…"` and raw `"""…"""` string
 //!   literals; interpolated strings `$"…"`, `$@"…"`, `@$"…"` and `$$"""…"""`, whose
-//!   `{…}` interpolations are holes (`{{` is text). Character literals are not strings.
+//!   `{…}` interpolations are holes (`{{` is text). The format string of `string.Format(…)`
+//!   and `AppendFormat(…)` is a template: its items (`{0}`, `{1,-5:F2}`) are holes.
+//!   Character literals are not strings.
 //! - Comments; `/// …` XML documentation and `/** … */` are [`SpanContext::Docstring`]s.
 //! - Keys: the key of a collection-initializer entry `{ "k", v }` and of an index
 //!   initializer `["k"] = v`, of the initializer that holds them (`new Dictionary<string,
@@ -12,6 +14,7 @@ use std::cell::RefCell;
 
 use tree_sitter::{Node, Parser};
 
+use super::templates::{self, Syntax};
 use super::{
     DocComments, Quotes, Table, argument_index, code_span, comment, keyed, parent, quoted,
 };
@@ -86,6 +89,14 @@ fn span(node: Node, ancestors: &[Node], source: &str) -> Option<Span> {
         }
         _ => quoted(node, &QUOTES),
     };
+    let mut span = span;
+    if node.kind() != "interpolated_string_expression" {
+        let called =
+            templates::called_with(node, ancestors, &["argument_list"], &["argument"], source);
+        if matches!(called, Some("Format" | "AppendFormat")) {
+            templates::add_holes(&mut span, Syntax::Composite, source);
+        }
+    }
     Some(keyed(span, initializer(node, ancestors)))
 }
 
@@ -210,6 +221,23 @@ mod tests {
         assert_eq!(
             keys(source, &extract(source)),
             [("a", whole.clone()), ("b", whole)]
+        );
+    }
+
+    #[test]
+    fn composite_format_strings_are_templates() {
+        let source = "var a = string.Format(\"{0}.anthropic.claude-v2 {{x}}\", g);\n\
+                      var b = String.Format(@\"{0,-5}.x\", g);\nsb.AppendFormat(\"{1}.y\", g);\n\
+                      var c = Console.WriteLine(\"{0}.z\", g);\nvar d = string.Format($\"{g}.{{0}}\", h);\n";
+        assert_eq!(
+            spans(source, &extract(source)),
+            [
+                ("{0}.anthropic.claude-v2 {{x}}", Code, vec!["{0}"]),
+                ("{0,-5}.x", Code, vec!["{0,-5}"]),
+                ("{1}.y", Code, vec!["{1}"]),
+                ("{0}.z", Code, vec![]),
+                ("{g}.{{0}}", Code, vec!["{g}"]),
+            ]
         );
     }
 

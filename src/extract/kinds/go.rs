@@ -1,7 +1,8 @@
 //! Go (`.go`), read with tree-sitter-go.
 //!
-//! - Interpreted `"…"` and raw `` `…` `` string literals (Go has no interpolation:
-//!   `fmt.Sprintf` verbs are not read as holes). Rune literals are not strings.
+//! - Interpreted `"…"` and raw `` `…` `` string literals. Go has no interpolation, but the
+//!   format string of `fmt.Sprintf` and the other printf-style functions is a template: its
+//!   verbs (`%s`, `%[1]v`) are holes. Rune literals are not strings.
 //! - Comments. Go's doc comments are ordinary `//` comments before a declaration, and are
 //!   [`SpanContext::Comment`]s like the others (both are review).
 //! - Keys: a string key of a composite literal (`map[string]float64{"k": 1}`), of that
@@ -11,6 +12,7 @@ use std::cell::RefCell;
 
 use tree_sitter::{Node, Parser};
 
+use super::templates::{self, Syntax};
 use super::{NO_DOC_COMMENTS, Quotes, Table, comment, keyed, parent, quoted};
 use crate::extract::{Extraction, Focus, Span};
 
@@ -59,11 +61,19 @@ fn span(node: Node, ancestors: &[Node], source: &str) -> Option<Span> {
     if node.kind() == "comment" {
         return Some(comment(node, source, NO_DOC_COMMENTS));
     }
-    Some(keyed(
-        quoted(node, &QUOTES),
-        composite_literal(node, ancestors),
-    ))
+    let mut span = quoted(node, &QUOTES);
+    let call = templates::called_with(node, ancestors, &["argument_list"], &[], source);
+    if call.is_some_and(|name| PRINTF.contains(&name)) {
+        templates::add_holes(&mut span, Syntax::Printf, source);
+    }
+    Some(keyed(span, composite_literal(node, ancestors)))
 }
+
+/// The functions whose first string argument is a printf template (`fmt.Sprintf`,
+/// `log.Printf`, `t.Errorf` …).
+const PRINTF: &[&str] = &[
+    "Sprintf", "Printf", "Fprintf", "Errorf", "Appendf", "Fatalf", "Panicf", "Logf", "Skipf",
+];
 
 /// The composite literal's body (`{…}`) that holds `literal` as the key of a keyed
 /// element (`"k": v`).
@@ -100,7 +110,7 @@ mod tests {
                 ("raw\nus.anthropic.x", Code, vec![]),
                 ("", Code, vec![]),
                 ("", Code, vec![]),
-                ("%s.anthropic", Code, vec![]),
+                ("%s.anthropic", Code, vec!["%s"]),
             ]
         );
     }
@@ -117,6 +127,22 @@ mod tests {
                 ("b", "{\"a\": 1, `b`: 2}".to_string()),
                 ("k", "{\"k\": {\"in\": 1}}".to_string()),
                 ("in", "{\"in\": 1}".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn printf_format_strings_are_templates() {
+        let source = "package x\nvar a = fmt.Sprintf(\"%s.anthropic.claude-v2 %[1]v\", g)\n\
+                      var b = fmt.Fprintf(w, `%s.x`, g)\nvar c = f(\"%s.y\")\n\
+                      var d = fmt.Sprintf(p, \"%s.z\")\n";
+        assert_eq!(
+            spans(source, &extract(source)),
+            [
+                ("%s.anthropic.claude-v2 %[1]v", Code, vec!["%s", "%[1]v"]),
+                ("%s.x", Code, vec!["%s"]),
+                ("%s.y", Code, vec![]),
+                ("%s.z", Code, vec!["%s"]),
             ]
         );
     }

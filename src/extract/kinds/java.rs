@@ -3,6 +3,8 @@
 //! - String literals `"…"` and text blocks `"""…"""` (the contents start right after the
 //!   opening `"""`, its line break included); the `\{…}` embedded expressions of string
 //!   templates (`STR."…\{x}…"`) are holes. Character literals are not strings.
+//! - The format string of `String.format(…)`, `printf(…)` and `"…".formatted(…)` is a
+//!   template: its conversions (`%s`, `%1$s`) are holes.
 //! - Comments; a `/** … */` Javadoc comment is a [`SpanContext::Docstring`].
 //! - Keys: the keys of `Map.of(k1, v1, k2, v2, …)` (a table of models whose rewrite to a
 //!   key already present throws at run time) and the key of each `Map.entry(k, v)` /
@@ -12,6 +14,7 @@ use std::cell::RefCell;
 
 use tree_sitter::{Node, Parser};
 
+use super::templates::{self, Syntax};
 use super::{DocComments, Quotes, Table, argument_index, comment, keyed, parent, quoted};
 use crate::extract::treesitter::node_text;
 use crate::extract::{Extraction, Focus, Span};
@@ -61,8 +64,30 @@ pub fn extract_focused(source: &str, focus: Focus) -> Extraction {
 /// The span of a string literal or comment.
 fn span(node: Node, ancestors: &[Node], source: &str) -> Option<Span> {
     Some(match node.kind() {
-        "string_literal" => keyed(quoted(node, &QUOTES), map_of(node, ancestors, source)),
+        "string_literal" => {
+            let mut span = quoted(node, &QUOTES);
+            if is_format_string(node, ancestors, source) {
+                templates::add_holes(&mut span, Syntax::Printf, source);
+            }
+            keyed(span, map_of(node, ancestors, source))
+        }
         _ => comment(node, source, DOC),
+    })
+}
+
+/// Whether `literal` is a format string: the first string argument of `format` or `printf`
+/// (`String.format`, `System.out.printf`), or the receiver of `formatted`.
+fn is_format_string(literal: Node, ancestors: &[Node], source: &str) -> bool {
+    let called = templates::called_with(literal, ancestors, &["argument_list"], &[], source);
+    if matches!(called, Some("format" | "printf")) {
+        return true;
+    }
+    parent(ancestors).is_some_and(|(call, _)| {
+        call.kind() == "method_invocation"
+            && call.child_by_field_name("object") == Some(literal)
+            && call
+                .child_by_field_name("name")
+                .is_some_and(|name| node_text(name, source) == "formatted")
     })
 }
 
@@ -164,6 +189,22 @@ mod tests {
                     "(Map.entry(\"k\", \"v\"), entry(\"l\", 2.0))".to_string()
                 ),
                 ("e", "(\"e\", 1)".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn format_strings_are_templates() {
+        let source = "class F {\n  String a = String.format(\"%s.anthropic.claude-v2\", g);\n  \
+                      String b = \"%1$s.x\".formatted(g);\n  String c = String.format(Locale.US, \"%s.y\", g);\n  \
+                      String d = String.valueOf(\"%s.z\");\n}\n";
+        assert_eq!(
+            spans(source, &extract(source)),
+            [
+                ("%s.anthropic.claude-v2", Code, vec!["%s"]),
+                ("%1$s.x", Code, vec!["%1$s"]),
+                ("%s.y", Code, vec!["%s"]),
+                ("%s.z", Code, vec![]),
             ]
         );
     }

@@ -3,7 +3,8 @@
 //! - String literals `"…"` and raw strings `"""…"""`; their templates `${expr}` and
 //!   `$name` are holes. (The grammar reads `$name` in a `"…"` string as text; it is found
 //!   here from the text: a `$` that starts an identifier, and is not the escape `\$`.)
-//!   Character literals are not strings.
+//!   Character literals are not strings. The receiver of `.format(…)` and the format string
+//!   of `String.format(…)` are templates: their conversions (`%s`) are holes.
 //! - Comments (block comments nest); a `/** … */` KDoc comment is a
 //!   [`SpanContext::Docstring`].
 //! - Keys: the key of a pair `"k" to v`, of the map whose arguments it is among
@@ -14,6 +15,7 @@ use std::ops::Range;
 
 use tree_sitter::{Node, Parser};
 
+use super::templates::{self, Syntax};
 use super::{DocComments, Quotes, Table, comment, keyed, parent, quoted};
 use crate::extract::treesitter::node_text;
 use crate::extract::{Extraction, Focus, Span};
@@ -70,7 +72,6 @@ fn span(node: Node, ancestors: &[Node], source: &str) -> Option<Span> {
     let mut span = quoted(node, &QUOTES);
     let count = node.child_count();
     if let Some(close) = node.child(count.saturating_sub(1))
-        && count >= 2
         && close.kind() == "\"\"\"\""
     {
         span.range.end = (close.start_byte() + 1).max(span.range.start);
@@ -83,7 +84,36 @@ fn span(node: Node, ancestors: &[Node], source: &str) -> Option<Span> {
     }
     holes.sort_by_key(|hole| hole.start);
     span.holes = holes;
+    if is_format_string(node, ancestors, source) {
+        templates::add_holes(&mut span, Syntax::Printf, source);
+    }
     Some(keyed(span, pair_map(node, ancestors, source)))
+}
+
+/// Whether `literal` is a format string: the receiver of `.format(…)`, or the first string
+/// argument of `String.format(…)`.
+fn is_format_string(literal: Node, ancestors: &[Node], source: &str) -> bool {
+    let called = templates::called_with(
+        literal,
+        ancestors,
+        &["value_arguments"],
+        &["value_argument"],
+        source,
+    );
+    if called == Some("format") {
+        return true;
+    }
+    let Some((access, above)) = parent(ancestors) else {
+        return false;
+    };
+    let count = access.named_child_count();
+    access.kind() == "navigation_expression"
+        && access.named_child(0) == Some(literal)
+        && u32::try_from(count.saturating_sub(1))
+            .ok()
+            .and_then(|last| access.named_child(last))
+            .is_some_and(|name| node_text(name, source) == "format")
+        && parent(above).is_some_and(|(call, _)| call.kind() == "call_expression")
 }
 
 /// The `$name` templates that start in the text piece `piece`: a `$` followed by an
@@ -212,6 +242,21 @@ mod tests {
                 ("a", "(\"a\" to 1.0, \"b\" to \"c\")".to_string()),
                 ("b", "(\"a\" to 1.0, \"b\" to \"c\")".to_string()),
                 ("k", "\"k\" to 3".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn format_strings_are_templates() {
+        let source = "val a = \"%s.anthropic.claude-v2\".format(g)\nval b = String.format(\"%s.x\", g)\n\
+                      val c = \"%s.y\".trim()\nval d = \"${g}.%s\".format(h)\n";
+        assert_eq!(
+            spans(source, &extract(source)),
+            [
+                ("%s.anthropic.claude-v2", Code, vec!["%s"]),
+                ("%s.x", Code, vec!["%s"]),
+                ("%s.y", Code, vec![]),
+                ("${g}.%s", Code, vec!["${g}", "%s"]),
             ]
         );
     }

@@ -34,6 +34,7 @@ pub mod kotlin;
 pub mod php;
 pub mod ruby;
 pub mod swift;
+mod templates;
 
 /// How one language is read: its grammar and what its nodes mean.
 pub(crate) struct Table {

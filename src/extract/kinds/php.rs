@@ -6,6 +6,8 @@
 //!   closing identifier's line), and shell commands in backticks. In double-quoted strings,
 //!   heredocs and backticks, the interpolations are holes: `$var`, `$var[0]`, `$obj->p`,
 //!   `{$expr}`, `${name}`.
+//! - The format string of `sprintf(…)`, `printf(…)` and their `v`/`f` variants is a
+//!   template: its conversions (`%s`, `%1$s`) are holes.
 //! - Comments (`//`, `#`, `/* */`); a `/** … */` PHPDoc comment is a
 //!   [`SpanContext::Docstring`].
 //! - Text outside `<?php … ?>` (HTML the script prints) is [`SpanContext::Text`]:
@@ -16,6 +18,7 @@ use std::cell::RefCell;
 
 use tree_sitter::{Node, Parser};
 
+use super::templates::{self, Syntax};
 use super::{DocComments, Quotes, Table, code_span, comment, keyed, parent, quoted};
 use crate::extract::{Extraction, Focus, Span, SpanContext};
 
@@ -87,12 +90,22 @@ fn span(node: Node, ancestors: &[Node], source: &str) -> Option<Span> {
                     span.holes.retain(|hole| hole.start >= start);
                 }
             }
+            let called =
+                templates::called_with(node, ancestors, &["arguments"], &["argument"], source);
+            if called.is_some_and(|name| PRINTF.contains(&name.to_ascii_lowercase().as_str())) {
+                templates::add_holes(&mut span, Syntax::Printf, source);
+            }
             Some(keyed(span, array(node, ancestors)))
         }
         "shell_command_expression" => Some(quoted(node, &QUOTES)),
         _ => None,
     }
 }
+
+/// The functions whose first string argument is a printf template.
+const PRINTF: &[&str] = &[
+    "sprintf", "printf", "vsprintf", "vprintf", "fprintf", "vfprintf",
+];
 
 /// The array that holds `literal` as the key of an element `'k' => v`.
 fn array<'t>(literal: Node<'t>, ancestors: &[Node<'t>]) -> Option<Node<'t>> {
@@ -189,6 +202,20 @@ mod tests {
                 ("b", "['a' => 1, \"b\" => 'v', 'c']".to_string()),
                 ("k", "array('k' => ['x' => 2])".to_string()),
                 ("x", "['x' => 2]".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn sprintf_format_strings_are_templates() {
+        let source = "<?php\n$a = sprintf('%s.anthropic.claude-v2', $g);\n$b = printf(\"%1\\$s.x $y\", $g);\n\
+                      $c = strtoupper('%s.z');\n";
+        assert_eq!(
+            spans(source, &extract(source)),
+            [
+                ("%s.anthropic.claude-v2", Code, vec!["%s"]),
+                ("%1\\$s.x $y", Code, vec!["$y"]),
+                ("%s.z", Code, vec![]),
             ]
         );
     }

@@ -5,6 +5,8 @@
 //!   the end of the line that opens them to the line of the closing identifier); commands
 //!   in backticks. `#{…}`, `#@ivar` and `#$gvar` interpolations are holes (single-quoted
 //!   forms have none).
+//! - The format string of `format`, `sprintf`, `printf` and the left operand of `%` are
+//!   templates: their conversions (`%s`, `%<geo>s`, `%{geo}`) are holes.
 //! - Symbols (`:anthropic`, `:"…"`, `%i[…]`, `key:`) are names, not model IDs, and give no
 //!   span; nor do regular expressions and character literals (`?a`).
 //! - Comments (`# …`, `=begin … =end`). Ruby documentation is written in ordinary
@@ -16,6 +18,7 @@ use std::cell::RefCell;
 
 use tree_sitter::{Node, Parser};
 
+use super::templates::{self, Syntax};
 use super::{NO_DOC_COMMENTS, Quotes, Table, comment, keyed, parent, quoted};
 use crate::extract::{Extraction, Focus, Span};
 
@@ -77,9 +80,31 @@ fn span(node: Node, ancestors: &[Node], source: &str) -> Option<Span> {
             }
             Some(span)
         }
-        "string" => Some(keyed(quoted(node, &QUOTES), hash(node, ancestors))),
+        "string" => {
+            let mut span = quoted(node, &QUOTES);
+            if is_format_string(node, ancestors, source) {
+                templates::add_holes(&mut span, Syntax::Printf, source);
+            }
+            Some(keyed(span, hash(node, ancestors)))
+        }
         _ => Some(quoted(node, &QUOTES)),
     }
+}
+
+/// Whether `literal` is a format string: the first string argument of `format`, `sprintf`
+/// or `printf`, or the left operand of `%`.
+fn is_format_string(literal: Node, ancestors: &[Node], source: &str) -> bool {
+    let called = templates::called_with(literal, ancestors, &["argument_list"], &[], source);
+    if matches!(called, Some("format" | "sprintf" | "printf")) {
+        return true;
+    }
+    parent(ancestors).is_some_and(|(binary, _)| {
+        binary.kind() == "binary"
+            && binary.child_by_field_name("left") == Some(literal)
+            && binary
+                .child_by_field_name("operator")
+                .is_some_and(|operator| operator.kind() == "%")
+    })
 }
 
 /// The hash (or argument list) that holds `literal` as the key of a pair.
@@ -170,6 +195,21 @@ mod tests {
                 ("a", "{ \"a\" => 1, 'b': 'v', key: 'w' }".to_string()),
                 ("b", "{ \"a\" => 1, 'b': 'v', key: 'w' }".to_string()),
                 ("k", "(\"k\" => 2)".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn format_strings_are_templates() {
+        let source = "a = format('%s.anthropic.claude-v2', g)\nb = '%<geo>s.x' % { geo: g }\n\
+                      c = Kernel.sprintf(\"%{geo}.y\", geo: g)\nd = puts('%s.z')\n";
+        assert_eq!(
+            spans(source, &extract(source)),
+            [
+                ("%s.anthropic.claude-v2", Code, vec!["%s"]),
+                ("%<geo>s.x", Code, vec!["%<geo>s"]),
+                ("%{geo}.y", Code, vec!["%{geo}"]),
+                ("%s.z", Code, vec![]),
             ]
         );
     }

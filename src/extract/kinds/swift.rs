@@ -2,7 +2,8 @@
 //!
 //! - Single-line `"…"`, multi-line `"""…"""` and raw `#"…"#` / `##"""…"""##` string
 //!   literals; `\(…)` interpolations (`\#(…)` in a raw string) are holes. Regex literals are
-//!   not strings.
+//!   not strings. The `format:` argument of a call (`String(format: "%@.…", geo)`) is a
+//!   template: its conversions are holes.
 //! - Comments (block comments nest); `/// …` and `/** … */` are
 //!   [`SpanContext::Docstring`]s.
 //! - Keys: the keys of a dictionary literal (`["k": v]`), of that dictionary.
@@ -11,6 +12,7 @@ use std::cell::RefCell;
 
 use tree_sitter::{Node, Parser};
 
+use super::templates::{self, Syntax};
 use super::{DocComments, Quotes, Table, code_span, comment, keyed, parent, quoted};
 use crate::extract::treesitter::node_text;
 use crate::extract::{Extraction, Focus, Span};
@@ -67,7 +69,22 @@ fn span(node: Node, ancestors: &[Node], source: &str) -> Option<Span> {
         "raw_string_literal" => raw(node, source),
         _ => quoted(node, &QUOTES),
     };
+    let mut span = span;
+    if is_format_string(node, ancestors, source) {
+        templates::add_holes(&mut span, Syntax::Printf, source);
+    }
     Some(keyed(span, dictionary(node, ancestors)))
+}
+
+/// Whether `literal` is the `format:` argument of a call (`String(format: "%@.…", geo)`).
+fn is_format_string(literal: Node, ancestors: &[Node], source: &str) -> bool {
+    parent(ancestors).is_some_and(|(argument, _)| {
+        argument.kind() == "value_argument"
+            && argument.child_by_field_name("value") == Some(literal)
+            && argument
+                .child_by_field_name("name")
+                .is_some_and(|label| node_text(label, source) == "format")
+    })
 }
 
 /// The span of a raw string: its delimiters are read from its text (`#` × n, then `"""`
@@ -176,6 +193,19 @@ mod tests {
             [
                 ("a", "[\"a\": 1, \"b\": \"v\"]".to_string()),
                 ("b", "[\"a\": 1, \"b\": \"v\"]".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn format_arguments_are_templates() {
+        let source = "let a = String(format: \"%@.anthropic.claude-v2\", g)\n\
+                      let b = f(name: \"%@.x\")\n";
+        assert_eq!(
+            spans(source, &extract(source)),
+            [
+                ("%@.anthropic.claude-v2", Code, vec!["%@"]),
+                ("%@.x", Code, vec![]),
             ]
         );
     }
