@@ -288,6 +288,13 @@ fixture!(migrate_by_default);
 fixture!(config_discovery);
 fixture!(snapshots);
 fixture!(file_types);
+fixture!(java);
+fixture!(kotlin);
+fixture!(csharp);
+fixture!(go);
+fixture!(php);
+fixture!(ruby);
+fixture!(swift);
 
 #[test]
 fn every_fixture_has_a_test() {

@@ -116,7 +116,7 @@ fn inputs() -> &'static [Input] {
     })
 }
 
-const LANGUAGES: [Language; 16] = [
+const LANGUAGES: [Language; 23] = [
     Language::Python,
     Language::TypeScript,
     Language::Tsx,
@@ -132,6 +132,13 @@ const LANGUAGES: [Language; 16] = [
     Language::Dockerfile,
     Language::Shell,
     Language::Markdown,
+    Language::Java,
+    Language::Kotlin,
+    Language::CSharp,
+    Language::Go,
+    Language::Php,
+    Language::Ruby,
+    Language::Swift,
     Language::PlainText,
 ];
 
@@ -191,6 +198,20 @@ const WRAPS: &[&str] = &[
     "\"@/@\"",
     "\"@.json\"",
     "\"x-@\"",
+    "\"#{x}@\"",
+    "\"\\(x)@\"",
+    "$\"{x}@\"",
+    "#\"@\"#",
+    "\"$x.@\"",
+    "\"{$x}@\"",
+    "<<<EOT\n@\nEOT\n",
+    "<<~EOS\n@\nEOS\n",
+    "%q(@)",
+    "%w[@ @]",
+    ":\"@\"",
+    "/** @ */",
+    "/// @",
+    "'@' => 1,",
 ];
 
 /// Characters worth inserting: syntax, escapes, line ends, odd Unicode.

@@ -454,11 +454,29 @@ fn hook_files_regex_matches_the_supported_files() {
         "Dockerfile.dev",
         "deep/dir/.env.local",
         "deep/Dockerfile",
+        "A.java",
+        "a.kt",
+        "build.gradle.kts",
+        "a.cs",
+        "a.go",
+        "a.php",
+        "a.rb",
+        "x.rake",
+        "x.gemspec",
+        "Gemfile",
+        "Rakefile",
+        "a.swift",
+        "guide.mdx",
+        "a.jsonl",
+        "a.ndjson",
         // Not parsed: never passed to the hook.
         "a.txt",
         "Makefile",
-        "a.java",
-        "a.go",
+        "Gemfile.lock",
+        "a.class",
+        "a.csproj",
+        "a.mod",
+        "Podfile",
         "x.envrc",
         ".bashrc",
         "a.py.orig",
@@ -468,6 +486,16 @@ fn hook_files_regex_matches_the_supported_files() {
         "env",
         "dockerfile",
     ];
+    // Passed to the hook although their names say nothing: the tool tells CloudFormation
+    // templates and test snapshots by their text (`walk::sniff`).
+    for name in [
+        "Gateway.template",
+        "stack.cfn",
+        "__snapshots__/a.test.ts.snap",
+    ] {
+        assert!(Language::from_path(Path::new(name)).is_none(), "{name}");
+        assert!(files.is_match(name), "{name}");
+    }
     for name in names {
         let parsed = Language::from_path(Path::new(name)).is_some();
         assert_eq!(

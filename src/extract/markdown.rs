@@ -5,7 +5,8 @@
 //!
 //! - Fenced code blocks whose info string names a language this tool reads (```` ```python ````,
 //!   `py`, `ts`, `tsx`, `js`, `jsx`, `rust`, `json`, `yaml`, `toml`, `bash`/`sh`/`shell`/`zsh`,
-//!   `dockerfile`, `hcl`/`terraform`/`tf`, `ini`, `dotenv`/`env`, matched case-insensitively on
+//!   `dockerfile`, `hcl`/`terraform`/`tf`, `ini`, `dotenv`/`env`, `java`, `kotlin`/`kt`/`kts`,
+//!   `csharp`/`cs`/`c#`, `go`/`golang`, `php`, `ruby`/`rb`, `swift`, matched case-insensitively on
 //!   the first word, also in the `{.python}` and `rust,ignore` spellings): the block's code is
 //!   read by that language's extractor ([`super::extract`]) and its spans are mapped back to
 //!   the file. Documentation is reviewed by people, so every such span is
@@ -286,6 +287,13 @@ fn fence_language(info: &str) -> Option<Language> {
         "hcl" | "terraform" | "tf" => Language::Hcl,
         "ini" => Language::Ini,
         "dotenv" | "env" => Language::Dotenv,
+        "java" => Language::Java,
+        "kotlin" | "kt" | "kts" => Language::Kotlin,
+        "csharp" | "cs" | "c#" => Language::CSharp,
+        "go" | "golang" => Language::Go,
+        "php" => Language::Php,
+        "ruby" | "rb" => Language::Ruby,
+        "swift" => Language::Swift,
         _ => return None,
     })
 }
@@ -460,6 +468,13 @@ mod tests {
             ("Dockerfile", Some(Language::Dockerfile)),
             ("terraform", Some(Language::Hcl)),
             ("env", Some(Language::Dotenv)),
+            ("java", Some(Language::Java)),
+            ("kotlin", Some(Language::Kotlin)),
+            ("C#", Some(Language::CSharp)),
+            ("go", Some(Language::Go)),
+            ("php", Some(Language::Php)),
+            ("ruby", Some(Language::Ruby)),
+            ("swift", Some(Language::Swift)),
             ("console", None),
             ("", None),
         ] {

@@ -1,7 +1,8 @@
 //! Extract: find the places in a source file where a model reference can live.
 //!
 //! Each language family has its own extractor built on a real parser (tree-sitter for
-//! Python and TypeScript/JavaScript, `syn`/`proc-macro2` for Rust). An extractor never
+//! Python and TypeScript/JavaScript, `syn`/`proc-macro2` for Rust; for Java, Kotlin, C#,
+//! Go, PHP, Ruby and Swift, tree-sitter read through tables of node kinds, see [`kinds`]). An extractor never
 //! decides what a model ID is: it only returns [`Span`]s — the byte ranges of string-literal
 //! contents and comments — and the model-ID grammar ([`crate::model_ref`]) looks inside them.
 //! Keeping the two apart means that one grammar serves every language and that an
@@ -14,6 +15,7 @@ pub mod hcl;
 pub mod ini;
 pub mod json;
 pub mod jsonl;
+pub mod kinds;
 mod mapped;
 pub mod markdown;
 pub mod notebook;
@@ -222,6 +224,20 @@ pub enum Language {
     Mdx,
     /// `.jsonl`, `.ndjson`: one JSON document a line
     JsonLines,
+    /// `.java`
+    Java,
+    /// `.kt`, `.kts`
+    Kotlin,
+    /// `.cs`
+    CSharp,
+    /// `.go`
+    Go,
+    /// `.php`
+    Php,
+    /// `.rb`, `.rake`, `.gemspec`, `Gemfile`, `Rakefile`
+    Ruby,
+    /// `.swift`
+    Swift,
     /// Any other file named on the command line: scanned as text, never rewritten.
     PlainText,
 }
@@ -238,6 +254,9 @@ impl Language {
         }
         if name == ".env" || name.starts_with(".env.") {
             return Some(Language::Dotenv);
+        }
+        if name == "Gemfile" || name == "Rakefile" {
+            return Some(Language::Ruby);
         }
         let ext = path.extension()?.to_string_lossy();
         let ext = ext.as_ref();
@@ -259,6 +278,13 @@ impl Language {
             "sh" | "bash" | "zsh" => Language::Shell,
             "md" | "markdown" => Language::Markdown,
             "mdx" => Language::Mdx,
+            "java" => Language::Java,
+            "kt" | "kts" => Language::Kotlin,
+            "cs" => Language::CSharp,
+            "go" => Language::Go,
+            "php" => Language::Php,
+            "rb" | "rake" | "gemspec" => Language::Ruby,
+            "swift" => Language::Swift,
             _ => return None,
         })
     }
@@ -283,6 +309,13 @@ impl Language {
             Language::Markdown => "markdown",
             Language::JsonLines => "jsonl",
             Language::Mdx => "mdx",
+            Language::Java => "java",
+            Language::Kotlin => "kotlin",
+            Language::CSharp => "csharp",
+            Language::Go => "go",
+            Language::Php => "php",
+            Language::Ruby => "ruby",
+            Language::Swift => "swift",
             Language::PlainText => "text",
         }
     }
@@ -298,7 +331,8 @@ pub fn extract(language: Language, source: &str) -> Extraction {
 }
 
 /// Like [`extract`], but the extractors that can skip parts of the file (Python,
-/// TypeScript/JavaScript, notebooks, Markdown) return only the spans `focus` asks for; the
+/// TypeScript/JavaScript, Java, Kotlin, C#, Go, PHP, Ruby, Swift, notebooks, Markdown)
+/// return only the spans `focus` asks for; the
 /// others return every span.
 pub fn extract_focused(language: Language, source: &str, focus: Focus) -> Extraction {
     use typescript::Dialect;
@@ -320,6 +354,13 @@ pub fn extract_focused(language: Language, source: &str, focus: Focus) -> Extrac
         Language::Markdown => markdown::extract_focused(source, focus),
         Language::JsonLines => jsonl::extract_focused(source, focus),
         Language::Mdx => markdown::extract_mdx(source, focus),
+        Language::Java => kinds::java::extract_focused(source, focus),
+        Language::Kotlin => kinds::kotlin::extract_focused(source, focus),
+        Language::CSharp => kinds::csharp::extract_focused(source, focus),
+        Language::Go => kinds::go::extract_focused(source, focus),
+        Language::Php => kinds::php::extract_focused(source, focus),
+        Language::Ruby => kinds::ruby::extract_focused(source, focus),
+        Language::Swift => kinds::swift::extract_focused(source, focus),
         Language::PlainText => plain::extract(source),
     }
 }
