@@ -25,7 +25,8 @@
 //! `BEDROCK_MIGRATE_FUZZ_SEED=N` another seed, and `BEDROCK_MIGRATE_FUZZ_KEEP_GOING=1`
 //! collects every failure instead of stopping (and shrinking) at the first, and
 //! `BEDROCK_MIGRATE_FUZZ_LOG=FILE` writes each case to FILE before it runs (for a crash that
-//! kills the process). A failure is
+//! kills the process), and `BEDROCK_MIGRATE_FUZZ_INPUTS=java/,ruby/` mutates only the fixture
+//! files whose path (below `fixtures/`) contains one of the comma-separated words. A failure is
 //! printed with the mutations that caused it and the smallest text found that still fails
 //! the same way.
 
@@ -112,6 +113,16 @@ fn inputs() -> &'static [Input] {
             })
             .collect();
         assert!(inputs.len() > 100, "fixtures not found under {root:?}");
+        if let Some(words) = std::env::var_os("BEDROCK_MIGRATE_FUZZ_INPUTS") {
+            let words = words.to_string_lossy().into_owned();
+            let words: Vec<&str> = words.split(',').filter(|w| !w.is_empty()).collect();
+            let chosen: Vec<Input> = inputs
+                .into_iter()
+                .filter(|input| words.iter().any(|w| input.name.contains(w)))
+                .collect();
+            assert!(!chosen.is_empty(), "no fixture input matches {words:?}");
+            return chosen;
+        }
         inputs
     })
 }

@@ -2,9 +2,10 @@
 //!
 //! Each language family has its own extractor built on a real parser (tree-sitter for
 //! Python and TypeScript/JavaScript, `syn`/`proc-macro2` for Rust; for Java, Kotlin, C#,
-//! Go, PHP, Ruby and Swift, tree-sitter read through tables of node kinds, see [`kinds`]). An extractor never
-//! decides what a model ID is: it only returns [`Span`]s — the byte ranges of string-literal
-//! contents and comments — and the model-ID grammar ([`crate::model_ref`]) looks inside them.
+//! Go, PHP, Ruby and Swift, tree-sitter read through tables of node kinds, see [`kinds`]).
+//! An extractor never decides what a model ID is: it only returns [`Span`]s — the byte
+//! ranges of string-literal contents and comments — and the model-ID grammar
+//! ([`crate::model_ref`]) looks inside them.
 //! Keeping the two apart means that one grammar serves every language and that an
 //! extractor can be tested with nothing but source text.
 

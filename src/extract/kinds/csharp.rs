@@ -5,7 +5,7 @@
 //!   `{…}` interpolations are holes (`{{` is text). The format string of `string.Format(…)`
 //!   and `AppendFormat(…)` is a template: its items (`{0}`, `{1,-5:F2}`) are holes.
 //!   Character literals are not strings.
-//! - Comments; `/// …` XML documentation and `/** … */` are [`SpanContext::Docstring`]s.
+//! - Comments; `/// …` XML documentation and `/** … */` are `SpanContext::Docstring`s.
 //! - Keys: the key of a collection-initializer entry `{ "k", v }` and of an index
 //!   initializer `["k"] = v`, of the initializer that holds them (`new Dictionary<string,
 //!   double> { { "a", 1.0 }, ["b"] = 2.0 }`).

@@ -4,7 +4,7 @@
 //!   format string of `fmt.Sprintf` and the other printf-style functions is a template: its
 //!   verbs (`%s`, `%[1]v`) are holes. Rune literals are not strings.
 //! - Comments. Go's doc comments are ordinary `//` comments before a declaration, and are
-//!   [`SpanContext::Comment`]s like the others (both are review).
+//!   `SpanContext::Comment`s like the others (both are review).
 //! - Keys: a string key of a composite literal (`map[string]float64{"k": 1}`), of that
 //!   literal: Go rejects a map literal with two equal constant keys.
 

@@ -5,7 +5,7 @@
 //!   templates (`STR."…\{x}…"`) are holes. Character literals are not strings.
 //! - The format string of `String.format(…)`, `printf(…)` and `"…".formatted(…)` is a
 //!   template: its conversions (`%s`, `%1$s`) are holes.
-//! - Comments; a `/** … */` Javadoc comment is a [`SpanContext::Docstring`].
+//! - Comments; a `/** … */` Javadoc comment is a `SpanContext::Docstring`.
 //! - Keys: the keys of `Map.of(k1, v1, k2, v2, …)` (a table of models whose rewrite to a
 //!   key already present throws at run time) and the key of each `Map.entry(k, v)` /
 //!   `entry(k, v)` written in a `Map.ofEntries(…)`, all keys of that one map.

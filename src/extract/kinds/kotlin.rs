@@ -6,7 +6,7 @@
 //!   Character literals are not strings. The receiver of `.format(…)` and the format string
 //!   of `String.format(…)` are templates: their conversions (`%s`) are holes.
 //! - Comments (block comments nest); a `/** … */` KDoc comment is a
-//!   [`SpanContext::Docstring`].
+//!   `SpanContext::Docstring`.
 //! - Keys: the key of a pair `"k" to v`, of the map whose arguments it is among
 //!   (`mapOf("a" to 1, "b" to 2)`).
 

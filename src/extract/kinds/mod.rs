@@ -5,13 +5,14 @@
 //! opening delimiter (`"`, `"""`, `$@"`, `%q(`, a backtick …), pieces of text (characters
 //! and escape sequences, as written), holes (an interpolation: `${x}`, `{x}`, `#{x}`,
 //! `\(x)`, `$var`) and the closing delimiter, sometimes followed by a suffix (`u8` in C#).
-//! Each language module (`java.rs` … `swift.rs`) holds a [`Table`]: which node kinds are
+//! Each language module (`java.rs` … `swift.rs`) holds a `Table`: which node kinds are
 //! strings and comments, and a function that turns such a node into a [`Span`] with the
-//! helpers of this module — [`quoted`] for the common shape, [`comment`] for comments and
+//! helpers of this module — `quoted` for the common shape, `comment` for comments and
 //! doc comments — and tells keys of map literals (`Map.of("k", v)`, `mapOf("k" to v)`,
 //! `{ "k", v }`, `map[string]T{"k": v}`, `['k' => v]`, `{ "k" => v }`, `["k": v]`), which
-//! [`crate::plan`] makes review and keeps from colliding. The walk, the focus, sorting and
-//! the syntax error are shared.
+//! [`crate::plan`] makes review and keeps from colliding; it also says which calls take a
+//! printf-style format string, whose conversions `templates.rs` turns into holes. The walk,
+//! the focus, sorting and the syntax error are shared.
 //!
 //! Spans are the *contents* of a literal as written (escapes stay escaped); a string nested
 //! in an interpolation is a span of its own, lying inside a hole of the outer span, which is

@@ -10,7 +10,7 @@
 //! - Symbols (`:anthropic`, `:"…"`, `%i[…]`, `key:`) are names, not model IDs, and give no
 //!   span; nor do regular expressions and character literals (`?a`).
 //! - Comments (`# …`, `=begin … =end`). Ruby documentation is written in ordinary
-//!   comments; they are [`SpanContext::Comment`]s.
+//!   comments; they are `SpanContext::Comment`s.
 //! - Keys: the key of a hash pair `"k" => v` or `"k": v`, of its hash (or of the argument
 //!   list of a call written with pairs).
 

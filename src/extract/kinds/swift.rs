@@ -5,7 +5,7 @@
 //!   not strings. The `format:` argument of a call (`String(format: "%@.…", geo)`) is a
 //!   template: its conversions are holes.
 //! - Comments (block comments nest); `/// …` and `/** … */` are
-//!   [`SpanContext::Docstring`]s.
+//!   `SpanContext::Docstring`s.
 //! - Keys: the keys of a dictionary literal (`["k": v]`), of that dictionary.
 
 use std::cell::RefCell;
