@@ -618,6 +618,11 @@ pub fn read_candidate(
         return error(e);
     }
     if bytes.len() as u64 > options.max_filesize {
+        // A walked file whose name says nothing is read only to tell templates and
+        // snapshots by their text: a large one (a log, a dump) is passed over as before.
+        if by_name.is_none() && !explicit && !options.all_text {
+            return None;
+        }
         // Skipping a large file is fine only when nothing in it looks like a model ID (as
         // far as the bytes read tell) and nobody asked for it by name; otherwise it is a
         // file that could not be checked, an error.
@@ -690,6 +695,50 @@ pub fn read_candidate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A walked file of unknown type is read only to tell templates and snapshots by their
+    /// text: a binary name is not even opened, a large one is passed over silently (a log
+    /// full of `amazon.com` is no error), and one that is no template is not reported,
+    /// except with `--all-text`; a named one is still read as text.
+    #[test]
+    fn files_of_unknown_type_are_read_only_to_tell_what_they_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let grammar = Grammar::new(&["anthropic", "amazon"], &["us"]);
+        let options = WalkOptions {
+            max_filesize: 64,
+            ..WalkOptions::default()
+        };
+        let log = dir.path().join("server.log");
+        std::fs::write(&log, "GET https://amazon.com/\n".repeat(10)).unwrap();
+        assert!(read_candidate(&log, false, &options, &grammar).is_none());
+        assert!(matches!(
+            read_candidate(&log, true, &options, &grammar),
+            Some(Visit::Error { .. })
+        ));
+        let notes = dir.path().join("notes.txt");
+        std::fs::write(&notes, "uses anthropic.claude-v2\n").unwrap();
+        assert!(read_candidate(&notes, false, &options, &grammar).is_none());
+        let all_text = WalkOptions {
+            all_text: true,
+            ..options.clone()
+        };
+        match read_candidate(&notes, false, &all_text, &grammar) {
+            Some(Visit::File(file)) => assert_eq!(file.language, Language::PlainText),
+            other => panic!("{other:?}"),
+        }
+        let template = dir.path().join("stack.template");
+        std::fs::write(&template, "Resources:\n  A:\n    Type: AWS::X\n").unwrap();
+        let no_prefix = read_candidate(&template, false, &options, &grammar);
+        assert!(no_prefix.is_none(), "no provider prefix: {no_prefix:?}");
+        std::fs::write(&template, "Resources: {M: anthropic.claude-v2}\n# AWS::X\n").unwrap();
+        match read_candidate(&template, false, &options, &grammar) {
+            Some(Visit::File(file)) => assert_eq!(file.language, Language::Yaml),
+            other => panic!("{other:?}"),
+        }
+        let image = dir.path().join("logo.png");
+        std::fs::write(&image, "anthropic.claude-v2").unwrap();
+        assert!(read_candidate(&image, false, &all_text, &grammar).is_none());
+    }
 
     #[test]
     fn templates_and_snapshots_are_told_by_their_text() {
