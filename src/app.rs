@@ -1047,18 +1047,18 @@ impl RepositoryRegions {
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         // The cache is locked only to find the entry: a thread that needs another
         // repository (or directory) goes on while this one is read.
-        let found = if self.walked.iter().any(|d| absolute.starts_with(d)) {
-            let entry = lock(&self.by_root).entry(root.clone()).or_default().clone();
-            entry
-                .get_or_init(|| RepositoryRegion::discover(&root))
-                .clone()
+        let walked = self.walked.iter().any(|d| absolute.starts_with(d));
+        let dir = absolute.parent().unwrap_or(&root).to_path_buf();
+        let (cache, key) = if walked {
+            (&self.by_root, root.clone())
         } else {
-            let dir = absolute.parent().unwrap_or(&root).to_path_buf();
-            let entry = lock(&self.by_dir).entry(dir.clone()).or_default().clone();
-            entry
-                .get_or_init(|| RepositoryRegion::governing(&root, &dir))
-                .clone()
+            (&self.by_dir, dir.clone())
         };
+        let entry = lock(cache).entry(key).or_default().clone();
+        let found = entry.get_or_init(|| match walked {
+            true => RepositoryRegion::discover(&root),
+            false => RepositoryRegion::governing(&root, &dir),
+        });
         let source = found.for_file(&root, path)?;
         Some(plan::RegionEvidence {
             region: source.region.clone(),

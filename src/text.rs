@@ -27,6 +27,30 @@ pub fn splice<'a>(source: &str, edits: impl IntoIterator<Item = &'a Edit>) -> St
     out
 }
 
+/// The text of `range` of `source` once the `edits` that lie inside it are applied (edits
+/// sorted, as for [`splice`]); borrowed when none does. Keys compare their rewritten text,
+/// snapshots the rewrite of each reference.
+pub fn splice_within<'s, 'a>(
+    source: &'s str,
+    range: std::ops::Range<usize>,
+    edits: impl IntoIterator<Item = &'a Edit>,
+) -> Option<std::borrow::Cow<'s, str>> {
+    let text = source.get(range.clone())?;
+    let inside: Vec<Edit> = edits
+        .into_iter()
+        .filter(|e| range.start <= e.range.start && e.range.end <= range.end)
+        .map(|e| Edit {
+            range: e.range.start - range.start..e.range.end - range.start,
+            content: e.content.clone(),
+        })
+        .collect();
+    Some(if inside.is_empty() {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(splice(text, &inside))
+    })
+}
+
 /// Line starts of a file, for byte offset → line and column.
 ///
 /// Columns count characters, so each query counts from the line start — unless it lies on
@@ -83,6 +107,23 @@ mod tests {
             range,
             content: content.into(),
         }
+    }
+
+    #[test]
+    fn splice_within_applies_only_the_edits_inside_the_range() {
+        let source = "k = {'a.v1': 1, 'b.v1': 2}";
+        let edits = [edit(6..10, "a.v2"), edit(17..21, "b.v2")];
+        let first = splice_within(source, 6..10, &edits).unwrap();
+        assert_eq!(first, "a.v2");
+        assert!(matches!(
+            splice_within(source, 0..3, &edits),
+            Some(std::borrow::Cow::Borrowed("k ="))
+        ));
+        assert_eq!(
+            splice_within(source, 5..22, &edits).unwrap(),
+            "'a.v2': 1, 'b.v2'"
+        );
+        assert_eq!(splice_within(source, 20..99, &edits), None);
     }
 
     #[test]

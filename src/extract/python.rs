@@ -20,7 +20,7 @@ use super::treesitter::{
     KindSet, comment_span, failed, finish, for_each_node_with_ancestors, key_of, named_children,
     node_text, parse,
 };
-use super::{Extraction, Focus, Span, SpanContext, marked_holes};
+use super::{Extraction, Focus, PrintfSyntax, Span, SpanContext, marked_holes, printf_holes};
 
 thread_local! {
     /// This thread's Python parser, created on first use.
@@ -106,7 +106,7 @@ fn string_span(string: Node, ancestors: &[Node], source: &str) -> Span {
         let text = source.get(range.clone()).unwrap_or_default();
         holes = match template {
             Template::Format => format_fields(text),
-            Template::Percent => percent_conversions(text),
+            Template::Percent => printf_holes(text, &PERCENT),
         }
         .into_iter()
         .map(|hole| hole.start + range.start..hole.end + range.start)
@@ -196,33 +196,16 @@ fn format_fields(text: &str) -> Vec<Range<usize>> {
     })
 }
 
-/// Ranges (relative to `text`) of the conversion specifiers of a `%` template: `%`, an
-/// optional `(name)`, flags, width, precision, length modifier and the conversion type
-/// (`%s`, `%(geo)s`, `%-10.3f`). `%%` is an escaped percent sign.
-fn percent_conversions(text: &str) -> Vec<Range<usize>> {
-    marked_holes(text, b'%', |bytes, i| {
-        let mut j = i + 1;
-        if bytes.get(j) == Some(&b'(') {
-            j += bytes[j..].iter().position(|&b| b == b')')? + 1;
-        }
-        let skip = |j: &mut usize, allowed: &dyn Fn(u8) -> bool| {
-            while bytes.get(*j).copied().is_some_and(allowed) {
-                *j += 1;
-            }
-        };
-        skip(&mut j, &|b| b"#0- +".contains(&b));
-        skip(&mut j, &|b| b.is_ascii_digit() || b == b'*');
-        if bytes.get(j) == Some(&b'.') {
-            j += 1;
-            skip(&mut j, &|b| b.is_ascii_digit() || b == b'*');
-        }
-        skip(&mut j, &|b| b"hlL".contains(&b));
-        bytes
-            .get(j)
-            .is_some_and(|b| b"diouxXeEfFgGcrsab".contains(b))
-            .then(|| j + 1 - i)
-    })
-}
+/// Python's `%` templates: `%`, an optional `(name)`, flags, width, precision, length
+/// modifier and the conversion type (`%s`, `%(geo)s`, `%-10.3f`).
+const PERCENT: PrintfSyntax = PrintfSyntax {
+    names: &[(b'(', b')', false)],
+    names_cross_lines: true,
+    positions: false,
+    flags: b"#0- +",
+    lengths: b"hlL",
+    conversions: b"diouxXeEfFgGcrsab",
+};
 
 /// The contents of a `string` node and its interpolations.
 fn string_parts(string: Node) -> (Range<usize>, Vec<Range<usize>>) {

@@ -53,22 +53,11 @@ pub(super) fn drop_colliding(source: &str, keys: &[Key], findings: &mut [Finding
     let finals: Vec<std::borrow::Cow<str>> = keys
         .iter()
         .map(|key| {
-            let text = &source[key.range.clone()];
-            let edits: Vec<crate::finding::Edit> = findings[key.findings.clone()]
+            let edits = findings[key.findings.clone()]
                 .iter()
                 .filter_map(|f| f.fix.as_ref())
-                .flat_map(|fix| fix.edits.iter())
-                .filter(|e| key.range.start <= e.range.start && e.range.end <= key.range.end)
-                .map(|e| crate::finding::Edit {
-                    range: e.range.start - key.range.start..e.range.end - key.range.start,
-                    ..e.clone()
-                })
-                .collect();
-            if edits.is_empty() {
-                std::borrow::Cow::Borrowed(text)
-            } else {
-                std::borrow::Cow::Owned(crate::text::splice(text, &edits))
-            }
+                .flat_map(|fix| fix.edits.iter());
+            crate::text::splice_within(source, key.range.clone(), edits).unwrap_or_default()
         })
         .collect();
     // The first key of each mapping with each final text.

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use crate::extract::Language;
 use crate::finding::{Finding, Fix, Safety};
-use crate::text::splice;
+use crate::text::splice_within;
 
 /// Whether a file is a Jest or Vitest snapshot: a `.snap` file read as JavaScript (the
 /// walker recognises them by their first line, see [`crate::walk::sniff`]).
@@ -69,18 +69,9 @@ impl SourceFixes {
 
 /// The reference as written and the text its fix makes of it.
 fn rewrite_of(text: &str, finding: &Finding, fix: &Fix) -> Option<(String, String)> {
-    let range = finding.range.clone();
-    let original = text.get(range.clone())?;
-    let edits: Vec<crate::finding::Edit> = fix
-        .edits
-        .iter()
-        .filter(|e| range.start <= e.range.start && e.range.end <= range.end)
-        .map(|e| crate::finding::Edit {
-            range: e.range.start - range.start..e.range.end - range.start,
-            content: e.content.clone(),
-        })
-        .collect();
-    Some((original.to_owned(), splice(original, &edits)))
+    let original = text.get(finding.range.clone())?;
+    let rewritten = splice_within(text, finding.range.clone(), &fix.edits)?;
+    Some((original.to_owned(), rewritten.into_owned()))
 }
 
 #[cfg(test)]

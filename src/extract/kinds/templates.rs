@@ -14,7 +14,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use super::parent;
-use crate::extract::marked_holes;
+use crate::extract::{PrintfSyntax, marked_holes, printf_holes};
 
 /// How a template's holes are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,55 +29,21 @@ pub(crate) enum Syntax {
 /// The holes of the template `text` (ranges relative to it), written in `syntax`.
 pub(crate) fn holes(text: &str, syntax: Syntax) -> Vec<Range<usize>> {
     match syntax {
-        Syntax::Printf => printf_conversions(text),
+        Syntax::Printf => printf_holes(text, &PRINTF),
         Syntax::Composite => composite_items(text),
     }
 }
 
-/// The conversions of a printf-style template; `%%` is a percent sign.
-fn printf_conversions(text: &str) -> Vec<Range<usize>> {
-    marked_holes(text, b'%', |bytes, i| {
-        let mut j = i + 1;
-        let skip = |j: &mut usize, allowed: &dyn Fn(u8) -> bool| {
-            while bytes.get(*j).copied().is_some_and(allowed) {
-                *j += 1;
-            }
-        };
-        let closing = |j: usize, close: u8| {
-            bytes[j..]
-                .iter()
-                .take_while(|&&b| b != b'\n')
-                .position(|&b| b == close)
-                .map(|n| j + n + 1)
-        };
-        match bytes.get(j) {
-            // Ruby `%{name}`: the whole hole.
-            Some(b'{') => return closing(j, b'}').map(|end| end - i),
-            // Ruby `%<name>` and Go `%[n]`, then the rest of the conversion.
-            Some(b'<') => j = closing(j, b'>')?,
-            Some(b'[') => j = closing(j, b']')?,
-            _ => {
-                // `%1$s`
-                let mut k = j;
-                skip(&mut k, &|b| b.is_ascii_digit());
-                if k > j && bytes.get(k) == Some(&b'$') {
-                    j = k + 1;
-                }
-            }
-        }
-        skip(&mut j, &|b| b"-+ #0'".contains(&b));
-        skip(&mut j, &|b| b.is_ascii_digit() || b == b'*');
-        if bytes.get(j) == Some(&b'.') {
-            j += 1;
-            skip(&mut j, &|b| b.is_ascii_digit() || b == b'*');
-        }
-        skip(&mut j, &|b| b"hlLjz".contains(&b));
-        bytes
-            .get(j)
-            .is_some_and(|b| b"diouxXeEfFgGaAcCsSpqvTbBUn@".contains(b))
-            .then(|| j + 1 - i)
-    })
-}
+/// printf conversions as the SDK languages write them: Go's `%[1]s`, `%1$s`, Ruby's
+/// `%<geo>s` and `%{geo}` (the whole hole), Swift's `%@`, Go's `%v`/`%q`/`%T`.
+const PRINTF: PrintfSyntax = PrintfSyntax {
+    names: &[(b'{', b'}', true), (b'<', b'>', false), (b'[', b']', false)],
+    names_cross_lines: false,
+    positions: true,
+    flags: b"-+ #0'",
+    lengths: b"hlLjz",
+    conversions: b"diouxXeEfFgGaAcCsSpqvTbBUn@",
+};
 
 /// The format items of a .NET composite format string; `{{` and `}}` are braces.
 fn composite_items(text: &str) -> Vec<Range<usize>> {
